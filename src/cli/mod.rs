@@ -1,0 +1,63 @@
+//! Subcommands of the binary. The only place that prints to stdout and uses `anyhow`.
+
+#![allow(clippy::print_stdout)]
+
+pub mod analyze;
+pub mod beats;
+pub mod doctor;
+pub mod eval;
+pub mod synth;
+
+use clap::{Parser, Subcommand};
+
+/// Makes a humanoid robot dance to music.
+#[derive(Debug, Parser)]
+#[command(name = "dancebot", version, about)]
+pub struct Cli {
+    /// More log output (-v info, -vv debug); `RUST_LOG` overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Track the beats of an audio file (offline, or causal with --online) or of live input.
+    Beats(beats::Args),
+    /// Write frame-level music features (onset, energy, mel, MFCC, chroma, phases, sections).
+    Analyze(analyze::Args),
+    /// Report what this machine can run (libtorch, CUDA, audio devices) and how to fix the rest.
+    Doctor(doctor::Args),
+    /// Measure a stage against ground truth.
+    #[command(subcommand)]
+    Eval(eval::EvalCommand),
+    /// Synthesize music with exact beat ground truth (the project's own test corpus).
+    Synth(synth::Args),
+}
+
+/// Logs to stderr; warnings by default.
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Beats(args) => beats::run(args),
+        Command::Analyze(args) => analyze::run(args),
+        Command::Doctor(args) => doctor::run(args),
+        Command::Eval(cmd) => eval::run(cmd),
+        Command::Synth(args) => synth::run(args),
+    }
+}

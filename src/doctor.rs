@@ -1,0 +1,1 @@
+//! `dancebot doctor`: what this machine can run, and how to fix what it cannot.
