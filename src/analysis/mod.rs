@@ -8,9 +8,18 @@
 //!
 //! Units: `*_secs` seconds on the audio's own timeline, `*_hz` hertz, `*_bpm` beats per minute.
 
+pub mod chroma;
+pub mod downbeat;
+pub mod features;
 pub mod mel;
+pub mod metrics;
+pub mod mfcc;
+pub mod offline;
+pub mod online;
 pub mod onset;
+pub mod sections;
 pub mod stft;
+pub mod tempo;
 
 use serde::{Deserialize, Serialize};
 

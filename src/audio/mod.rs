@@ -5,7 +5,10 @@
 //! analysis does not care whether samples come from a WAV file, a microphone or a test signal.
 
 pub mod decode;
+#[cfg(feature = "audio-device")]
+pub mod device;
 pub mod resample;
+pub mod source;
 pub mod synth;
 
 use std::path::PathBuf;
