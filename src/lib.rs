@@ -20,3 +20,10 @@ pub mod audio;
 
 pub mod app;
 pub mod doctor;
+
+#[cfg(feature = "ros")]
+pub mod ros;
+#[cfg(feature = "servo-linux")]
+pub mod servo;
+#[cfg(feature = "torch")]
+pub mod torch_backend;

@@ -1,1 +1,432 @@
-//! (in progress)
+//! Audio files (WAV, FLAC, MP3, OGG/Vorbis) decoded through symphonia into mono `f32`.
+//!
+//! [`MonoDecoder`] reads one packet at a time and downmixes it (mean of the channels) at the
+//! file's own rate, so a file of any length is decoded in bounded memory. [`load_mono`] decodes a
+//! whole file and resamples it once to the analysis rate, for the offline tools.
+//!
+//! Every failure names the file and the problem: empty files, bytes that are not audio,
+//! codecs we do not decode, absurd sample rates, truncated or corrupt streams, NaN or infinite
+//! samples, and streams that hold no samples at all. Silence is valid audio.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{self, CodecType, Decoder, DecoderOptions};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use super::resample::StreamResampler;
+use super::{AudioBlock, AudioError};
+use crate::units::SampleRate;
+
+/// Largest channel count accepted (symphonia's own limit is 32).
+const MAX_CHANNELS: usize = 32;
+
+/// Decodes the whole file at `path`, downmixes it to mono and resamples it to `target`.
+///
+/// Non-finite samples are counted over the whole file before failing, so the error says how
+/// many there are and where the first one is.
+pub fn load_mono(path: &Path, target: SampleRate) -> Result<AudioBlock, AudioError> {
+    let mut decoder = MonoDecoder::open(path)?;
+    decoder.defer_non_finite = true;
+    let mut resampler = StreamResampler::new(decoder.source_rate(), target)?;
+    let expected = decoder
+        .declared_frames()
+        .map(|n| resampler.output_len_for(n))
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let mut samples = Vec::with_capacity(expected);
+    while let Some(mono) = decoder.next_mono()? {
+        resampler.push(mono, &mut samples)?;
+    }
+    resampler.finish(&mut samples)?;
+    Ok(AudioBlock {
+        samples,
+        sample_rate: target,
+        t0_secs: 0.0,
+    })
+}
+
+/// Count and position of non-finite samples seen so far.
+#[derive(Debug, Default, Clone, Copy)]
+struct NonFiniteTally {
+    count: usize,
+    first_frame: Option<u64>,
+}
+
+/// Packet-by-packet decoder yielding mono samples at the file's own rate.
+pub struct MonoDecoder {
+    path: PathBuf,
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn Decoder>,
+    track_id: u32,
+    lossy: bool,
+    source_rate: SampleRate,
+    declared_frames: Option<u64>,
+    interleaved: Option<SampleBuffer<f32>>,
+    mono: Vec<f32>,
+    decoded_frames: u64,
+    skipped_packets: usize,
+    non_finite: NonFiniteTally,
+    /// Keep decoding past non-finite samples and fail at the end with the total count.
+    defer_non_finite: bool,
+    finished: bool,
+}
+
+impl std::fmt::Debug for MonoDecoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonoDecoder")
+            .field("path", &self.path)
+            .field("source_rate", &self.source_rate)
+            .field("decoded_frames", &self.decoded_frames)
+            .finish()
+    }
+}
+
+impl MonoDecoder {
+    /// Opens `path`, probes its container and prepares a decoder for its first audio track.
+    pub fn open(path: &Path) -> Result<Self, AudioError> {
+        let file = open_non_empty(path)?;
+        let mss = MediaSourceStream::new(Box::new(file), Default::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        let probed = symphonia::default::get_probe()
+            .format(
+                &hint,
+                mss,
+                &FormatOptions::default(),
+                &MetadataOptions::default(),
+            )
+            .map_err(|e| open_error(path, e))?;
+        let format = probed.format;
+        let track = format
+            .tracks()
+            .iter()
+            .find(|t| t.codec_params.codec != codecs::CODEC_TYPE_NULL)
+            .ok_or_else(|| unsupported(path, "no audio track"))?;
+        let params = track.codec_params.clone();
+        let track_id = track.id;
+        let source_rate = parse_rate(path, params.sample_rate)?;
+        if let Some(channels) = params.channels {
+            check_channels(path, channels.count())?;
+        }
+        let decoder = symphonia::default::get_codecs()
+            .make(&params, &DecoderOptions::default())
+            .map_err(|e| unsupported(path, format!("no decoder for this codec ({e})")))?;
+        Ok(Self {
+            path: path.to_owned(),
+            format,
+            decoder,
+            track_id,
+            lossy: is_lossy_codec(params.codec),
+            source_rate,
+            declared_frames: params.n_frames,
+            interleaved: None,
+            mono: Vec::new(),
+            decoded_frames: 0,
+            skipped_packets: 0,
+            non_finite: NonFiniteTally::default(),
+            defer_non_finite: false,
+            finished: false,
+        })
+    }
+
+    /// The file's own sample rate.
+    pub fn source_rate(&self) -> SampleRate {
+        self.source_rate
+    }
+
+    /// Frames the container declares, when it does (exact for WAV and FLAC).
+    pub fn declared_frames(&self) -> Option<u64> {
+        self.declared_frames
+    }
+
+    /// The path being decoded.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Mono samples of the next packet, or `None` at the end of the stream.
+    ///
+    /// At the end it checks the stream as a whole: no samples at all, fewer frames than a
+    /// lossless container declares (truncation), or deferred non-finite samples are errors.
+    pub fn next_mono(&mut self) -> Result<Option<&[f32]>, AudioError> {
+        if self.finished {
+            return Ok(None);
+        }
+        loop {
+            let packet = match self.format.next_packet() {
+                Ok(packet) => packet,
+                Err(e) if is_end_of_stream(&e) => return self.end_of_stream().map(|()| None),
+                Err(e) => return Err(corrupt(&self.path, format!("cannot read packet: {e}"))),
+            };
+            if packet.track_id() != self.track_id {
+                continue;
+            }
+            let decoded = match self.decoder.decode(&packet) {
+                Ok(decoded) => decoded,
+                Err(SymError::DecodeError(reason)) if self.lossy => {
+                    // Lossy streams recover at the next packet; one bad packet is a glitch.
+                    tracing::debug!(path = %self.path.display(), reason, "skipping corrupt packet");
+                    self.skipped_packets += 1;
+                    continue;
+                }
+                Err(e) if is_end_of_stream(&e) => return self.end_of_stream().map(|()| None),
+                Err(e) => return Err(corrupt(&self.path, format!("cannot decode packet: {e}"))),
+            };
+            let frames = decoded.frames();
+            if frames == 0 {
+                continue;
+            }
+            let spec = *decoded.spec();
+            if spec.rate != self.source_rate.hz() {
+                return Err(AudioError::BadFormat {
+                    path: self.path.clone(),
+                    reason: format!(
+                        "sample rate changes mid-stream from {} Hz to {} Hz",
+                        self.source_rate.hz(),
+                        spec.rate
+                    ),
+                });
+            }
+            let channels = spec.channels.count();
+            check_channels(&self.path, channels)?;
+            let buf = match &mut self.interleaved {
+                Some(buf) if buf.capacity() >= frames * channels => buf,
+                slot => slot.insert(SampleBuffer::new(decoded.capacity() as u64, spec)),
+            };
+            buf.copy_interleaved_ref(decoded);
+            let interleaved = buf.samples();
+            tally_non_finite(
+                interleaved,
+                channels,
+                self.decoded_frames,
+                &mut self.non_finite,
+            );
+            downmix_into(interleaved, channels, &mut self.mono);
+            self.decoded_frames += frames as u64;
+            if !self.defer_non_finite && self.non_finite.count > 0 {
+                return Err(self.non_finite_error());
+            }
+            return Ok(Some(&self.mono));
+        }
+    }
+
+    fn is_lossy(&self) -> bool {
+        self.lossy
+    }
+}
+
+/// Codecs whose length fields are estimates and whose packets can be skipped when corrupt.
+fn is_lossy_codec(codec: CodecType) -> bool {
+    matches!(
+        codec,
+        codecs::CODEC_TYPE_MP1
+            | codecs::CODEC_TYPE_MP2
+            | codecs::CODEC_TYPE_MP3
+            | codecs::CODEC_TYPE_VORBIS
+            | codecs::CODEC_TYPE_AAC
+            | codecs::CODEC_TYPE_OPUS
+    )
+}
+
+impl MonoDecoder {
+    /// Whole-stream checks once the last packet is read.
+    fn end_of_stream(&mut self) -> Result<(), AudioError> {
+        self.finished = true;
+        if self.skipped_packets > 0 {
+            tracing::warn!(
+                path = %self.path.display(),
+                skipped = self.skipped_packets,
+                "skipped corrupt packets while decoding"
+            );
+        }
+        if self.non_finite.count > 0 {
+            return Err(self.non_finite_error());
+        }
+        if self.decoded_frames == 0 {
+            return Err(AudioError::NoSamples {
+                path: self.path.clone(),
+            });
+        }
+        self.check_truncation()
+    }
+
+    /// Lossless containers declare their length exactly; decoding fewer frames means the file
+    /// was cut. Lossy length fields are estimates (encoder delay, padding), so only a shortfall
+    /// of more than a tenth counts there.
+    fn check_truncation(&self) -> Result<(), AudioError> {
+        let Some(declared) = self.declared_frames else {
+            return Ok(());
+        };
+        let missing = declared.saturating_sub(self.decoded_frames);
+        let tolerance = if self.is_lossy() { declared / 10 } else { 0 };
+        if missing > tolerance {
+            let rate = self.source_rate.hz_f64();
+            return Err(corrupt(
+                &self.path,
+                format!(
+                    "truncated: header declares {declared} frames ({:.3} s), only {} decoded ({:.3} s)",
+                    declared as f64 / rate,
+                    self.decoded_frames,
+                    self.decoded_frames as f64 / rate
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn non_finite_error(&self) -> AudioError {
+        let first = self.non_finite.first_frame.unwrap_or(0);
+        AudioError::NonFinite {
+            path: self.path.clone(),
+            count: self.non_finite.count,
+            first_secs: first as f64 / self.source_rate.hz_f64(),
+        }
+    }
+}
+
+/// Opens the file, rejecting a zero-length one before any probing.
+fn open_non_empty(path: &Path) -> Result<File, AudioError> {
+    let open_err = |source| AudioError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let file = File::open(path).map_err(open_err)?;
+    let len = file.metadata().map_err(open_err)?.len();
+    if len == 0 {
+        return Err(AudioError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    Ok(file)
+}
+
+fn parse_rate(path: &Path, rate_hz: Option<u32>) -> Result<SampleRate, AudioError> {
+    let rate_hz = rate_hz.ok_or_else(|| AudioError::BadFormat {
+        path: path.to_owned(),
+        reason: "stream declares no sample rate".into(),
+    })?;
+    SampleRate::new(rate_hz).map_err(|e| AudioError::BadFormat {
+        path: path.to_owned(),
+        reason: format!("absurd sample rate: {e}"),
+    })
+}
+
+fn check_channels(path: &Path, channels: usize) -> Result<(), AudioError> {
+    if (1..=MAX_CHANNELS).contains(&channels) {
+        return Ok(());
+    }
+    Err(AudioError::BadFormat {
+        path: path.to_owned(),
+        reason: format!("{channels} channels; expected 1..={MAX_CHANNELS}"),
+    })
+}
+
+/// Averages interleaved frames of `channels` samples into `mono` (replacing its contents).
+pub(crate) fn downmix_into(interleaved: &[f32], channels: usize, mono: &mut Vec<f32>) {
+    mono.clear();
+    if channels <= 1 {
+        mono.extend_from_slice(interleaved);
+        return;
+    }
+    let scale = 1.0 / channels as f32;
+    mono.extend(
+        interleaved
+            .chunks_exact(channels)
+            .map(|frame| frame.iter().sum::<f32>() * scale),
+    );
+}
+
+fn tally_non_finite(
+    interleaved: &[f32],
+    channels: usize,
+    frame_offset: u64,
+    tally: &mut NonFiniteTally,
+) {
+    let mut bad = interleaved
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.is_finite());
+    let Some((first, _)) = bad.next() else {
+        return;
+    };
+    tally.count += 1 + bad.count();
+    let frame = frame_offset + (first / channels.max(1)) as u64;
+    tally.first_frame.get_or_insert(frame);
+}
+
+/// The reader reached the end (symphonia reports it as an unexpected EOF), or a chained
+/// stream starts, which we do not follow.
+fn is_end_of_stream(e: &SymError) -> bool {
+    match e {
+        SymError::IoError(io) => io.kind() == std::io::ErrorKind::UnexpectedEof,
+        SymError::ResetRequired => true,
+        _ => false,
+    }
+}
+
+/// Maps a probe failure: unknown bytes are "unsupported", a header cut short is "corrupt".
+fn open_error(path: &Path, e: SymError) -> AudioError {
+    match e {
+        SymError::Unsupported(reason) => unsupported(path, reason),
+        SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            corrupt(path, "file ends inside its header")
+        }
+        SymError::IoError(io) => AudioError::Open {
+            path: path.to_owned(),
+            source: io,
+        },
+        other => corrupt(path, other.to_string()),
+    }
+}
+
+fn unsupported(path: &Path, reason: impl Into<String>) -> AudioError {
+    AudioError::Unsupported {
+        path: path.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+fn corrupt(path: &Path, reason: impl Into<String>) -> AudioError {
+    AudioError::Corrupt {
+        path: path.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downmix_averages_frames() {
+        let mut mono = vec![9.0];
+        downmix_into(&[1.0, 3.0, -1.0, 1.0, 0.5, 0.5], 2, &mut mono);
+        assert_eq!(mono, vec![2.0, 0.0, 0.5]);
+        downmix_into(&[0.25, -0.25], 1, &mut mono);
+        assert_eq!(mono, vec![0.25, -0.25]);
+    }
+
+    #[test]
+    fn tally_counts_and_locates_non_finite() {
+        let mut tally = NonFiniteTally::default();
+        tally_non_finite(
+            &[0.0, 0.0, 0.0, f32::NAN, f32::INFINITY, 0.0],
+            2,
+            10,
+            &mut tally,
+        );
+        assert_eq!(tally.count, 2);
+        assert_eq!(tally.first_frame, Some(11));
+        tally_non_finite(&[f32::NAN], 1, 50, &mut tally);
+        assert_eq!(tally.count, 3);
+        assert_eq!(tally.first_frame, Some(11));
+    }
+}

@@ -1,0 +1,393 @@
+//! Composition: what each kind of section plays, as hits in beats from the section's start.
+//!
+//! A section's score depends only on its kind, the song's settings and the seed, never on its
+//! place in the song, so repeated sections play the same notes. Positions are *straight*
+//! (unswung) beats; the timeline applies swing and tempo when placing them.
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::spec::{SectionKind, SongSpec, Syncopation};
+use super::theory::{chord_root, triad, Key};
+
+/// Who plays a hit; decides the voice, the mix level and the pan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Instrument {
+    Kick,
+    Snare,
+    ClosedHat,
+    OpenHat,
+    Clap,
+    Bass,
+    Pad,
+    PadPulse,
+    Lead,
+    Pluck,
+}
+
+/// One note or drum hit inside a section.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Hit {
+    /// Straight position from the section start, beats.
+    pub at_beats: f64,
+    pub instrument: Instrument,
+    /// MIDI note (ignored by drums).
+    pub midi: u8,
+    /// Held length, beats (ignored by drums and plucks).
+    pub len_beats: f64,
+    /// 0..=1.
+    pub velocity: f32,
+}
+
+/// Writes the scores of a song's sections.
+pub(crate) struct Composer<'a> {
+    spec: &'a SongSpec,
+    key: Key,
+    beats_per_bar: f64,
+}
+
+impl<'a> Composer<'a> {
+    /// A composer for `spec` (which must be valid).
+    pub fn new(spec: &'a SongSpec) -> Self {
+        Self {
+            spec,
+            key: Key::new(spec.key_root_midi, spec.mode),
+            beats_per_bar: f64::from(spec.beats_per_bar),
+        }
+    }
+
+    /// The score of a section of `kind` lasting `bars`; `drumless` gives the pads-only version
+    /// played in the drumless intro.
+    pub fn compose(&self, kind: SectionKind, bars: u32, drumless: bool) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for bar in 0..bars {
+            let root = chord_root(kind, bar);
+            if drumless || self.weak_percussion() {
+                self.pad_pulses(bar, root, &mut hits);
+            } else {
+                self.pad(bar, root, &mut hits);
+            }
+            if drumless {
+                continue;
+            }
+            self.drums(kind, bar, &mut hits);
+            self.bass(
+                kind,
+                bar,
+                root,
+                chord_root(kind, (bar + 1) % bars),
+                &mut hits,
+            );
+            self.plucks(kind, bar, root, &mut hits);
+        }
+        if !drumless && matches!(kind, SectionKind::Chorus | SectionKind::Bridge) {
+            hits.extend(self.melody(kind, bars));
+        }
+        hits
+    }
+
+    fn weak_percussion(&self) -> bool {
+        self.spec.percussion_level < SongSpec::KICKLESS_BELOW
+    }
+
+    fn waltz(&self) -> bool {
+        self.spec.beats_per_bar == 3
+    }
+
+    fn note(&self, at_beats: f64, instrument: Instrument, degree: i32, len_beats: f64) -> Hit {
+        Hit {
+            at_beats,
+            instrument,
+            midi: self.key.midi(degree),
+            len_beats,
+            velocity: 1.0,
+        }
+    }
+
+    fn pad(&self, bar: u32, root: i32, hits: &mut Vec<Hit>) {
+        let origin = f64::from(bar) * self.beats_per_bar;
+        for degree in triad(root) {
+            hits.push(self.note(origin, Instrument::Pad, degree - 7, self.beats_per_bar));
+        }
+    }
+
+    /// Chords struck on every beat, accenting the downbeat: the pulse when drums are absent.
+    fn pad_pulses(&self, bar: u32, root: i32, hits: &mut Vec<Hit>) {
+        let origin = f64::from(bar) * self.beats_per_bar;
+        for beat in 0..self.spec.beats_per_bar {
+            for degree in triad(root) {
+                let mut hit = self.note(
+                    origin + f64::from(beat),
+                    Instrument::PadPulse,
+                    degree - 7,
+                    0.6,
+                );
+                hit.velocity = if beat == 0 { 1.0 } else { 0.7 };
+                hits.push(hit);
+            }
+        }
+    }
+
+    fn drums(&self, kind: SectionKind, bar: u32, hits: &mut Vec<Hit>) {
+        let origin = f64::from(bar) * self.beats_per_bar;
+        let level = self.spec.percussion_level as f32;
+        let mut add = |at: f64, instrument, velocity: f32| {
+            hits.push(Hit {
+                at_beats: origin + at,
+                instrument,
+                midi: 0,
+                len_beats: 0.0,
+                velocity: velocity * level,
+            });
+        };
+        let hat_step = if kind == SectionKind::Intro { 1.0 } else { 0.5 };
+        let steps = (self.beats_per_bar / hat_step) as u32;
+        for step in 0..steps {
+            let at = f64::from(step) * hat_step;
+            let open = kind == SectionKind::Chorus && at == self.beats_per_bar - 0.5;
+            let hat = if open {
+                Instrument::OpenHat
+            } else {
+                Instrument::ClosedHat
+            };
+            add(at, hat, if at.fract() == 0.0 { 1.0 } else { 0.6 });
+        }
+        if !self.weak_percussion() {
+            for at in self.kick_positions(kind, bar) {
+                add(at, Instrument::Kick, 1.0);
+            }
+        }
+        for (at, velocity) in self.snare_positions(kind) {
+            add(at, Instrument::Snare, velocity);
+            if kind == SectionKind::Chorus && velocity >= 0.5 {
+                add(at, Instrument::Clap, velocity);
+            }
+        }
+    }
+
+    fn kick_positions(&self, kind: SectionKind, bar: u32) -> Vec<f64> {
+        let p = self.beats_per_bar;
+        let even_beats = (0..self.spec.beats_per_bar).step_by(2).map(f64::from);
+        match (kind, self.spec.syncopation) {
+            _ if self.waltz() || kind == SectionKind::Intro => vec![0.0],
+            (SectionKind::Bridge, Syncopation::None) => vec![0.0],
+            (SectionKind::Bridge, _) => vec![0.0, p / 2.0 + 0.5],
+            (SectionKind::Chorus, Syncopation::None) => {
+                (0..self.spec.beats_per_bar).map(f64::from).collect()
+            }
+            (_, Syncopation::None) => even_beats.collect(),
+            (_, Syncopation::Light) => even_beats.chain([1.5]).collect(),
+            (_, Syncopation::Heavy) => {
+                // Off-beat sixteenths, and every other downbeat kick anticipated by an eighth.
+                let mut kicks: Vec<f64> =
+                    even_beats.skip(1).map(|b| b + 0.5).chain([0.75]).collect();
+                if bar % 2 == 1 {
+                    kicks.push(p - 0.5);
+                }
+                if bar % 2 == 1 || bar == 0 {
+                    kicks.push(0.0);
+                }
+                kicks
+            }
+        }
+    }
+
+    fn snare_positions(&self, kind: SectionKind) -> Vec<(f64, f32)> {
+        let p = self.spec.beats_per_bar;
+        match kind {
+            SectionKind::Intro => Vec::new(),
+            _ if self.waltz() => vec![(1.0, 0.45), (2.0, 0.45)],
+            SectionKind::Bridge => vec![(f64::from(p / 2), 1.0)],
+            _ => {
+                let mut snares: Vec<(f64, f32)> =
+                    (1..p).step_by(2).map(|b| (f64::from(b), 1.0)).collect();
+                if self.spec.syncopation == Syncopation::Heavy {
+                    snares.extend([(1.75, 0.3), (f64::from(p) - 0.25, 0.3)]);
+                }
+                snares
+            }
+        }
+    }
+
+    fn bass(&self, kind: SectionKind, bar: u32, root: i32, next_root: i32, hits: &mut Vec<Hit>) {
+        let p = self.beats_per_bar;
+        let origin = f64::from(bar) * p;
+        let low = root - 14;
+        let pattern: Vec<(f64, i32, f64)> = match kind {
+            SectionKind::Intro => return,
+            _ if self.waltz() => vec![(0.0, low, 0.9)],
+            SectionKind::Bridge => vec![(0.0, low, p / 2.0 - 0.1), (p / 2.0, low, p / 2.0 - 0.1)],
+            SectionKind::Chorus => (0..(2 * self.spec.beats_per_bar))
+                .map(|i| {
+                    (
+                        f64::from(i) * 0.5,
+                        if i.is_multiple_of(2) { low } else { low + 7 },
+                        0.4,
+                    )
+                })
+                .collect(),
+            _ => (0..self.spec.beats_per_bar)
+                .map(|b| {
+                    (
+                        f64::from(b),
+                        if f64::from(b) == p - 1.0 {
+                            low + 4
+                        } else {
+                            low
+                        },
+                        0.85,
+                    )
+                })
+                .collect(),
+        };
+        let anticipate = match self.spec.syncopation {
+            Syncopation::None => false,
+            Syncopation::Light => true,
+            Syncopation::Heavy => bar % 2 == 1,
+        } && !self.waltz()
+            && kind != SectionKind::Bridge;
+        let skip_downbeat =
+            self.spec.syncopation == Syncopation::Heavy && bar.is_multiple_of(2) && bar > 0;
+        for (at, degree, len) in pattern {
+            if (anticipate && at >= p - 0.5) || (skip_downbeat && at == 0.0) {
+                continue;
+            }
+            let len = if anticipate {
+                len.min(p - 0.5 - at)
+            } else {
+                len
+            };
+            hits.push(self.note(origin + at, Instrument::Bass, degree, len));
+        }
+        if anticipate {
+            let len = if skip_downbeat || self.spec.syncopation == Syncopation::Heavy {
+                1.4
+            } else {
+                0.45
+            };
+            hits.push(self.note(origin + p - 0.5, Instrument::Bass, next_root - 14, len));
+        }
+    }
+
+    /// Eighth-note arpeggios (intro, verse, outro), or "oom-pah-pah" chord stabs in a waltz.
+    fn plucks(&self, kind: SectionKind, bar: u32, root: i32, hits: &mut Vec<Hit>) {
+        let origin = f64::from(bar) * self.beats_per_bar;
+        let chord = triad(root);
+        if self.waltz() && kind != SectionKind::Intro {
+            for beat in [1.0, 2.0] {
+                for degree in chord {
+                    let mut hit = self.note(origin + beat, Instrument::Pluck, degree, 0.0);
+                    hit.velocity = 0.55;
+                    hits.push(hit);
+                }
+            }
+            return;
+        }
+        if !matches!(
+            kind,
+            SectionKind::Intro | SectionKind::Verse | SectionKind::Outro
+        ) {
+            return;
+        }
+        let tones = [chord[0], chord[1], chord[2], chord[0] + 7];
+        let cycle = [0, 1, 2, 3, 2, 1];
+        for step in 0..(2 * self.spec.beats_per_bar) {
+            let degree = tones[cycle[step as usize % cycle.len()]];
+            let mut hit = self.note(
+                origin + f64::from(step) * 0.5,
+                Instrument::Pluck,
+                degree,
+                0.0,
+            );
+            hit.velocity = if step.is_multiple_of(2) { 0.9 } else { 0.6 };
+            hits.push(hit);
+        }
+    }
+
+    /// A seeded melody phrase of up to four bars, repeated to fill the section: chord tones on
+    /// the beats, scale steps between them, the phrase's last note held to the bar's end.
+    fn melody(&self, kind: SectionKind, bars: u32) -> Vec<Hit> {
+        let mut rng = section_rng(self.spec.seed, kind);
+        let phrase_bars = bars.min(4);
+        let mut degree = 7;
+        let mut phrase: Vec<Hit> = Vec::new();
+        for bar in 0..phrase_bars {
+            let chord = triad(chord_root(kind, bar));
+            for beat in 0..self.spec.beats_per_bar {
+                let first = bar == 0 && beat == 0;
+                for (offset, len) in rhythm_cell(kind, first, &mut rng) {
+                    degree = if offset == 0.0 {
+                        nearest_chord_tone(chord, degree, &mut rng)
+                    } else {
+                        (degree + [-2, -1, -1, 1, 1, 2][rng.gen_range(0..6)]).clamp(4, 13)
+                    };
+                    let at = f64::from(bar) * self.beats_per_bar + f64::from(beat) + offset;
+                    let mut hit = self.note(at, Instrument::Lead, degree, 0.9 * len);
+                    hit.velocity = if offset == 0.0 { 0.9 } else { 0.75 };
+                    phrase.push(hit);
+                }
+            }
+        }
+        let phrase_len = f64::from(phrase_bars) * self.beats_per_bar;
+        if let Some(last) = phrase.last_mut() {
+            last.len_beats = phrase_len - last.at_beats - 0.1;
+        }
+        let repeats = bars.div_ceil(phrase_bars);
+        (0..repeats)
+            .flat_map(|r| {
+                phrase.iter().map(move |hit| Hit {
+                    at_beats: hit.at_beats + f64::from(r) * phrase_len,
+                    ..*hit
+                })
+            })
+            .filter(|hit| hit.at_beats < f64::from(bars) * self.beats_per_bar)
+            .collect()
+    }
+}
+
+/// The random stream of one kind of section, so every chorus draws the same melody.
+fn section_rng(seed: u64, kind: SectionKind) -> ChaCha8Rng {
+    let tag = kind as u64 + 1;
+    ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ tag)
+}
+
+/// Notes inside one beat as (offset, length) in beats.
+fn rhythm_cell(kind: SectionKind, first: bool, rng: &mut ChaCha8Rng) -> Vec<(f64, f64)> {
+    const CELLS: [&[(f64, f64)]; 5] = [
+        &[(0.0, 1.0)],
+        &[(0.0, 0.5), (0.5, 0.5)],
+        &[(0.0, 0.75), (0.75, 0.25)],
+        &[(0.5, 0.5)],
+        &[],
+    ];
+    // Weights per cell: the chorus hook is busy, the bridge sparse.
+    let weights: [u32; 5] = match kind {
+        SectionKind::Bridge => [4, 1, 0, 1, 3],
+        _ => [3, 3, 1, 1, 1],
+    };
+    if first {
+        return CELLS[0].to_vec();
+    }
+    let choices: Vec<usize> = (0..CELLS.len()).collect();
+    let pick = choices
+        .choose_weighted(rng, |&i| weights[i])
+        .map_or(0, |&i| i);
+    CELLS[pick].to_vec()
+}
+
+/// A chord tone (as a degree in 4..=13) near `degree`: the nearest or the second nearest.
+fn nearest_chord_tone(chord: [i32; 3], degree: i32, rng: &mut ChaCha8Rng) -> i32 {
+    let mut candidates: Vec<i32> = [-7, 0, 7, 14]
+        .iter()
+        .flat_map(|octave| chord.map(|tone| tone + octave))
+        .filter(|d| (4..=13).contains(d))
+        .collect();
+    candidates.sort_by_key(|d| ((d - degree).abs(), *d));
+    let pick = usize::from(rng.gen_bool(0.3));
+    candidates
+        .get(pick)
+        .or(candidates.first())
+        .copied()
+        .unwrap_or(7)
+}
