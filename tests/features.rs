@@ -117,7 +117,7 @@ fn features_have_the_documented_shape_at_30_and_60_fps() {
 
 #[test]
 fn an_empty_beat_grid_and_odd_inputs_are_handled() {
-    let (samples, _) = reference();
+    let (_, samples) = reference();
     let f = extract(&samples, &BeatGrid::default(), &FeatureConfig::default()).unwrap();
     assert_eq!(f.n_frames, 60);
     assert!(f.beat_phase.iter().chain(&f.bar_phase).all(|&p| p == 0.0));
@@ -186,7 +186,11 @@ fn sections_of_synthesized_songs_match_their_structure() {
     for (name, spec) in songs {
         let (samples, truth) = render_mono(spec);
         let grid = truth.beat_grid();
-        let features = extract(&samples, &grid, &FeatureConfig::default()).unwrap();
+        let mut cfg = FeatureConfig::default();
+        if let Ok(w) = std::env::var("SW") { cfg.sections.structure_weight = w.parse().unwrap(); }
+        if let Ok(w) = std::env::var("TW") { cfg.sections.timbre_weight = w.parse().unwrap(); }
+        if let Ok(w) = std::env::var("KW") { cfg.sections.kernel_half_width_beats = w.parse().unwrap(); }
+        let features = extract(&samples, &grid, &cfg).unwrap();
         let reference = truth_sections(&truth);
         let b = boundary_prf(&features.sections, &reference, bar_secs(&grid));
         let p = pairwise_prf(&features.sections, &reference, 0.25);
@@ -203,25 +207,3 @@ fn sections_of_synthesized_songs_match_their_structure() {
     assert!(worst_pairwise_f >= 0.0);
 }
 
-#[test]
-fn debug_sections_tmp() {
-    use dancebot::analysis::sections::{labels, novelty, similarity};
-    let (samples, truth) = render_mono(synth::bundled_song());
-    let grid = truth.beat_grid();
-    let cfg = FeatureConfig::default();
-    let f = analysis_frames(&samples, &cfg);
-    let mut marks = vec![0.0];
-    marks.extend(grid.beats_secs.iter().copied());
-    marks.push(samples.len() as f64 / 22050.0);
-    let ssm = similarity::self_similarity(&similarity::beat_sync(&f.chroma, &marks), &similarity::beat_sync(&f.mfcc, &marks), 4, 0.7);
-    let nov = novelty::foote_novelty(&ssm, 16);
-    eprintln!("nov {:?}", nov.iter().map(|v| (v * 1000.0).round()).collect::<Vec<_>>());
-    let peaks = novelty::pick_peaks(&nov, 8, 0.5);
-    eprintln!("peaks {peaks:?}");
-    let mut row = String::new();
-    for i in (0..ssm.len()).step_by(4) { for j in (0..ssm.len()).step_by(4) { row += &format!("{}", (ssm.get(i,j)*9.99) as u32); } row += "\n"; }
-    eprintln!("{row}");
-    let mut edges = vec![0]; edges.extend(peaks.iter().copied()); edges.push(ssm.len());
-    let segs: Vec<_> = edges.windows(2).map(|w| w[0]..w[1]).collect();
-    for q in 0..segs.len() { for p in 0..q { eprint!("{:.2} ", labels::replay_score(&ssm, &segs[p], &segs[q], 1)); } eprintln!(); }
-}

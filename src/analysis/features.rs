@@ -114,6 +114,9 @@ pub fn extract(
     );
     let fps = cfg.fps;
     let n = (duration_secs * fps).ceil() as usize;
+    let mut chroma = analysis.chroma.resample(fps, n);
+    // Averaging values in 0..=1 can round a hair past 1.
+    chroma.values.iter_mut().for_each(|v| *v = v.clamp(0.0, 1.0));
     Ok(MusicFeatures {
         layout: FEATURE_LAYOUT.to_owned(),
         fps,
@@ -124,7 +127,7 @@ pub fn extract(
         rms: analysis.rms.resample(fps, n).values,
         log_mel_db: analysis.log_mel_db.resample(fps, n).to_rows(),
         mfcc: fixed_rows(&analysis.mfcc.resample(fps, n)),
-        chroma: fixed_rows(&analysis.chroma.resample(fps, n)),
+        chroma: fixed_rows(&chroma),
         beat_phase: phase::phases(&grid.beats_secs, fps, n),
         bar_phase: phase::phases(&grid.downbeats_secs, fps, n),
         section_index: section_indices(&sections, fps, n),

@@ -51,6 +51,9 @@ pub struct SectionConfig {
     /// Half-width of the novelty kernel in beats: how much context each side of a candidate
     /// boundary is compared. About a section's length in beats, halved.
     pub kernel_half_width_beats: usize,
+    /// Weight (0..=1) of the structure-feature novelty against Foote's novelty; raise it for
+    /// music whose parts are told apart by what repeats rather than by how they sound.
+    pub structure_weight: f32,
     /// Shortest section in beats (and the least distance between two boundaries).
     pub min_section_beats: usize,
     /// How far above the mean novelty (in standard deviations) a peak must stand; lower it to
@@ -69,6 +72,7 @@ impl Default for SectionConfig {
             embed_beats: 4,
             timbre_weight: 0.7,
             kernel_half_width_beats: 16,
+            structure_weight: 0.5,
             min_section_beats: 8,
             novelty_threshold_std: 0.5,
             label_threshold: 0.8,
@@ -91,6 +95,9 @@ impl Validate for SectionConfig {
         }
         if !(self.novelty_threshold_std.is_finite() && self.novelty_threshold_std >= 0.0) {
             return Err(InvalidField::new("sections.novelty_threshold_std", "must be >= 0"));
+        }
+        if !(0.0..=1.0).contains(&self.structure_weight) {
+            return Err(InvalidField::new("sections.structure_weight", "must be in 0..=1"));
         }
         if !(0.0..=1.0).contains(&self.timbre_weight) {
             return Err(InvalidField::new("sections.timbre_weight", "must be in 0..=1"));
@@ -127,13 +134,29 @@ pub fn find_sections(
         cfg.embed_beats,
         cfg.timbre_weight,
     );
-    let novelty = novelty::foote_novelty(&ssm, cfg.kernel_half_width_beats);
+    let novelty = combined_novelty(&ssm, cfg);
     let peaks = novelty::pick_peaks(&novelty, cfg.min_section_beats, cfg.novelty_threshold_std);
     let boundaries = snap_to_downbeats(&peaks, &marks, &grid.downbeats_secs);
     let segments = segments_between(&boundaries, n_units);
     let labels = labels::label_segments(&ssm, &segments, 1, cfg.label_threshold);
     tracing::debug!(n_units, ?peaks, ?labels, "sections");
     to_sections(&segments, &labels, &marks)
+}
+
+/// Foote and structure-feature novelty, each scaled to a peak of 1, blended.
+fn combined_novelty(ssm: &similarity::SelfSimilarity, cfg: &SectionConfig) -> Vec<f32> {
+    let margin = cfg.min_section_beats;
+    let mut foote = novelty::foote_novelty(ssm, cfg.kernel_half_width_beats);
+    novelty::normalize_interior(&mut foote, margin);
+    let neighbours = (ssm.len() / 20).max(3);
+    let mut structure = novelty::structure_novelty(ssm, neighbours, 2.0);
+    novelty::normalize_interior(&mut structure, margin);
+    let w = cfg.structure_weight;
+    foote
+        .iter()
+        .zip(&structure)
+        .map(|(f, s)| (1.0 - w) * f + w * s)
+        .collect()
 }
 
 /// Unit edges in seconds: 0, every beat inside the piece, and the end (at least two marks).

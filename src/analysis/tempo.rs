@@ -133,12 +133,12 @@ pub fn best_lag(
     let hi = (bpm_to_lag(cfg.min_bpm, frame_rate_hz).ceil() as usize)
         .min(strength.len().saturating_sub(1));
     let mut best: Option<(usize, f64)> = None;
-    for lag in lo..=hi {
-        if strength[lag] <= 0.0 {
+    for (lag, &value) in strength.iter().enumerate().take(hi + 1).skip(lo) {
+        if value <= 0.0 {
             continue;
         }
         let bpm = lag_to_bpm(lag as f64, frame_rate_hz);
-        let score = strength[lag].ln() + log_prior(bpm, prior_centre_bpm, prior_sigma_octaves);
+        let score = value.ln() + log_prior(bpm, prior_centre_bpm, prior_sigma_octaves);
         if best.is_none_or(|(_, s)| score > s) {
             best = Some((lag, score));
         }

@@ -8,7 +8,11 @@
 //! codecs we do not decode, absurd sample rates, truncated or corrupt streams, NaN or infinite
 //! samples, and streams that hold no samples at all. Silence is valid audio.
 
+mod riff;
+
 use std::fs::File;
+use std::io::{Seek, SeekFrom};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use symphonia::core::audio::SampleBuffer;
@@ -96,14 +100,21 @@ impl MonoDecoder {
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
             hint.with_extension(ext);
         }
-        let probed = symphonia::default::get_probe()
-            .format(
-                &hint,
-                mss,
-                &FormatOptions::default(),
-                &MetadataOptions::default(),
-            )
-            .map_err(|e| open_error(path, e))?;
+        let probed = guard(path, "probing the container", || {
+            symphonia::default::get_probe()
+                .format(
+                    &hint,
+                    mss,
+                    &FormatOptions {
+                        // Trims MP3 encoder delay and padding, which would otherwise shift every
+                        // beat by ~25 ms.
+                        enable_gapless: true,
+                        ..FormatOptions::default()
+                    },
+                    &MetadataOptions::default(),
+                )
+                .map_err(|e| open_error(path, e))
+        })?;
         let format = probed.format;
         let track = format
             .tracks()
@@ -116,9 +127,11 @@ impl MonoDecoder {
         if let Some(channels) = params.channels {
             check_channels(path, channels.count())?;
         }
-        let decoder = symphonia::default::get_codecs()
-            .make(&params, &DecoderOptions::default())
-            .map_err(|e| unsupported(path, format!("no decoder for this codec ({e})")))?;
+        let decoder = guard(path, "opening the codec", || {
+            symphonia::default::get_codecs()
+                .make(&params, &DecoderOptions::default())
+                .map_err(|e| unsupported(path, format!("no decoder for this codec ({e})")))
+        })?;
         Ok(Self {
             path: path.to_owned(),
             format,
@@ -160,10 +173,30 @@ impl MonoDecoder {
         if self.finished {
             return Ok(None);
         }
+        let decoded = catch_unwind(AssertUnwindSafe(|| self.decode_next_packet()));
+        match decoded {
+            Ok(Ok(true)) => Ok(Some(&self.mono)),
+            Ok(Ok(false)) => Ok(None),
+            Ok(Err(e)) => {
+                self.finished = true;
+                Err(e)
+            }
+            Err(_) => {
+                self.finished = true;
+                Err(corrupt(
+                    &self.path,
+                    "decoder crashed while decoding a packet",
+                ))
+            }
+        }
+    }
+
+    /// Decodes the next packet of our track into `self.mono`; `false` at the end of the stream.
+    fn decode_next_packet(&mut self) -> Result<bool, AudioError> {
         loop {
             let packet = match self.format.next_packet() {
                 Ok(packet) => packet,
-                Err(e) if is_end_of_stream(&e) => return self.end_of_stream().map(|()| None),
+                Err(e) if is_end_of_stream(&e) => return self.end_of_stream().map(|()| false),
                 Err(e) => return Err(corrupt(&self.path, format!("cannot read packet: {e}"))),
             };
             if packet.track_id() != self.track_id {
@@ -177,7 +210,7 @@ impl MonoDecoder {
                     self.skipped_packets += 1;
                     continue;
                 }
-                Err(e) if is_end_of_stream(&e) => return self.end_of_stream().map(|()| None),
+                Err(e) if is_end_of_stream(&e) => return self.end_of_stream().map(|()| false),
                 Err(e) => return Err(corrupt(&self.path, format!("cannot decode packet: {e}"))),
             };
             let frames = decoded.frames();
@@ -214,7 +247,7 @@ impl MonoDecoder {
             if !self.defer_non_finite && self.non_finite.count > 0 {
                 return Err(self.non_finite_error());
             }
-            return Ok(Some(&self.mono));
+            return Ok(true);
         }
     }
 
@@ -305,7 +338,24 @@ fn open_non_empty(path: &Path) -> Result<File, AudioError> {
             path: path.to_owned(),
         });
     }
+    let mut file = file;
+    if let Some((channels, rate_hz)) = riff::wav_format(&mut file) {
+        parse_rate(path, Some(rate_hz))?;
+        check_channels(path, usize::from(channels))?;
+    }
+    file.seek(SeekFrom::Start(0)).map_err(open_err)?;
     Ok(file)
+}
+
+/// Runs a symphonia call, turning a panic inside it (its answer to some malformed streams)
+/// into a "corrupt" error rather than taking the process down.
+fn guard<T>(
+    path: &Path,
+    what: &str,
+    f: impl FnOnce() -> Result<T, AudioError>,
+) -> Result<T, AudioError> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(corrupt(path, format!("decoder crashed while {what}"))))
 }
 
 fn parse_rate(path: &Path, rate_hz: Option<u32>) -> Result<SampleRate, AudioError> {

@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod beats;
+pub mod dance;
 pub mod doctor;
 pub mod eval;
 pub mod synth;
@@ -25,6 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Track the beats of an audio file (offline, or causal with --online) or of live input.
     Beats(beats::Args),
+    /// Run every stage on one song and write each stage's output and a summary.
+    Dance(dance::Args),
     /// Write frame-level music features (onset, energy, mel, MFCC, chroma, phases, sections).
     Analyze(analyze::Args),
     /// Report what this machine can run (libtorch, CUDA, audio devices) and how to fix the rest.
@@ -56,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Beats(args) => beats::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Dance(args) => dance::run(args),
         Command::Doctor(args) => doctor::run(args),
         Command::Eval(cmd) => eval::run(cmd),
         Command::Synth(args) => synth::run(args),

@@ -153,11 +153,11 @@ mod tests {
         let x: Vec<f32> = (0..200).map(|i| ((i * 37 % 101) as f32).sin()).collect();
         for half in [0, 1, 5, 30] {
             let fast = moving_max(&x, half);
-            for i in 0..x.len() {
+            for (i, &got) in fast.iter().enumerate() {
                 let lo = i.saturating_sub(half);
                 let hi = (i + half + 1).min(x.len());
                 let naive = x[lo..hi].iter().copied().fold(f32::MIN, f32::max);
-                assert_eq!(fast[i], naive, "half {half} at {i}");
+                assert_eq!(got, naive, "half {half} at {i}");
             }
         }
     }

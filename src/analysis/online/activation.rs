@@ -5,33 +5,40 @@
 //! magnitude, while the filter's observation model (Krebs, Böck & Widmer 2015) expects a
 //! probability-like activation. Dividing by a multiple of the running mean (an exponential
 //! moving average, so constant memory and no lookahead) puts both on one scale.
+//!
+//! The normaliser also remembers how long ago the last onset was (a frame stronger than both
+//! an absolute floor and the running mean), which tells the tracker the music has stopped.
 
 /// Causal normaliser of onset strength into a beat activation.
 #[derive(Debug, Clone)]
 pub struct ActivationNormalizer {
     /// Per-frame decay of the normalising mean.
     decay: f64,
-    /// Per-frame decay of the short mean used for silence detection.
-    short_decay: f64,
     scale: f64,
     floor: f64,
+    silence_floor: f64,
     mean: f64,
-    short_mean: f64,
+    frames_since_onset: usize,
 }
 
-/// Memory of the short running mean that decides whether the input is silent.
-const SILENCE_WINDOW_SECS: f64 = 1.0;
-
 impl ActivationNormalizer {
-    /// A normaliser at `frame_rate_hz` with a running mean over about `window_secs`.
-    pub fn new(frame_rate_hz: f64, window_secs: f64, scale: f64, floor: f64) -> Self {
+    /// A normaliser at `frame_rate_hz` with a running mean over about `window_secs`;
+    /// activations are clamped to `floor..=1 - floor`, and frames weaker than `silence_floor`
+    /// never count as onsets.
+    pub fn new(
+        frame_rate_hz: f64,
+        window_secs: f64,
+        scale: f64,
+        floor: f64,
+        silence_floor: f64,
+    ) -> Self {
         Self {
             decay: decay_per_frame(frame_rate_hz, window_secs),
-            short_decay: decay_per_frame(frame_rate_hz, SILENCE_WINDOW_SECS),
             scale,
             floor,
+            silence_floor,
             mean: 0.0,
-            short_mean: 0.0,
+            frames_since_onset: usize::MAX,
         }
     }
 
@@ -40,7 +47,11 @@ impl ActivationNormalizer {
         let v = f64::from(strength).max(0.0);
         let v = if v.is_finite() { v } else { 0.0 };
         self.mean = self.decay * self.mean + (1.0 - self.decay) * v;
-        self.short_mean = self.short_decay * self.short_mean + (1.0 - self.short_decay) * v;
+        self.frames_since_onset = if v > self.silence_floor && v > self.mean {
+            0
+        } else {
+            self.frames_since_onset.saturating_add(1)
+        };
         let raw = if self.mean > 0.0 {
             v / (self.scale * self.mean)
         } else {
@@ -49,9 +60,9 @@ impl ActivationNormalizer {
         raw.clamp(self.floor, 1.0 - self.floor)
     }
 
-    /// Running mean of the onset strength over about the last second.
-    pub fn recent_mean(&self) -> f64 {
-        self.short_mean
+    /// Frames since the last onset (`usize::MAX` before the first).
+    pub fn frames_since_onset(&self) -> usize {
+        self.frames_since_onset
     }
 }
 
@@ -66,8 +77,8 @@ mod tests {
 
     #[test]
     fn scales_out_loudness() {
-        let mut quiet = ActivationNormalizer::new(100.0, 2.0, 4.0, 0.01);
-        let mut loud = ActivationNormalizer::new(100.0, 2.0, 4.0, 0.01);
+        let mut quiet = ActivationNormalizer::new(100.0, 2.0, 4.0, 0.01, 1e-6);
+        let mut loud = ActivationNormalizer::new(100.0, 2.0, 4.0, 0.01, 1e-6);
         for i in 0..500 {
             let s = if i % 50 == 0 { 1.0 } else { 0.05 };
             let (a, b) = (quiet.next(0.01 * s), loud.next(s));
@@ -77,11 +88,15 @@ mod tests {
 
     #[test]
     fn silence_stays_at_the_floor() {
-        let mut n = ActivationNormalizer::new(100.0, 2.0, 4.0, 0.01);
+        let mut n = ActivationNormalizer::new(100.0, 2.0, 4.0, 0.01, 1e-6);
         for _ in 0..100 {
             assert_eq!(n.next(0.0), 0.01);
         }
-        assert_eq!(n.recent_mean(), 0.0);
+        assert_eq!(n.frames_since_onset(), usize::MAX);
         assert_eq!(n.next(f32::NAN), 0.01);
+        n.next(0.5);
+        assert_eq!(n.frames_since_onset(), 0);
+        n.next(0.0);
+        assert_eq!(n.frames_since_onset(), 1);
     }
 }

@@ -49,9 +49,12 @@ pub struct OnlineConfig {
     /// No beat is announced before this much audio has been heard (the filter is still
     /// locking on). Lower it if the first beats matter more than their accuracy.
     pub warmup_secs: f64,
-    /// Running mean of the onset strength (over about a second) below which the input counts
-    /// as silence and nothing is announced. Lower it for very quiet, uncompressed sources.
+    /// Onset strength a frame must exceed (besides the running mean) to count as an onset.
+    /// Lower it for very quiet, uncompressed sources; raise it above a noisy input's hiss.
     pub silence_floor: f64,
+    /// Nothing is announced once no onset has been heard for this many beat periods: the
+    /// music stopped. Raise it for sparse music with long held notes.
+    pub hold_periods: f64,
 }
 
 impl Default for OnlineConfig {
@@ -70,6 +73,7 @@ impl Default for OnlineConfig {
             min_gap_fraction: 0.5,
             warmup_secs: 2.0,
             silence_floor: 1e-5,
+            hold_periods: 1.0,
         }
     }
 }
@@ -105,7 +109,8 @@ impl Validate for OnlineConfig {
         check_range("phase_offset_secs", self.phase_offset_secs, -0.5, 0.5)?;
         check_range("min_gap_fraction", self.min_gap_fraction, 0.0, 1.0)?;
         check_range("warmup_secs", self.warmup_secs, 0.0, 600.0)?;
-        check_range("silence_floor", self.silence_floor, 0.0, 1.0)
+        check_range("silence_floor", self.silence_floor, 0.0, 1.0)?;
+        check_range("hold_periods", self.hold_periods, 0.1, 1e3)
     }
 }
 

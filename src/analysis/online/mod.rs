@@ -14,7 +14,8 @@
 //!
 //! Consistency: announcements are never retracted; a prediction within
 //! [`OnlineConfig::min_gap_fraction`] of a period of the last announced beat is taken to be
-//! that beat again. Nothing is announced during the warm-up or while the input is silent.
+//! that beat again. Nothing is announced during the warm-up, nor once no onset has been heard
+//! for [`OnlineConfig::hold_periods`] beat periods (silence, or the music stopped).
 //!
 //! Units: `*_secs` seconds on the audio timeline (sample 0 at 0 s), `*_bpm` beats per minute.
 //! Per hop the tracker allocates nothing and costs O(states + tempi²), about 12 000
@@ -102,6 +103,7 @@ impl OnlineBeatTracker {
             online.norm_window_secs,
             online.norm_scale,
             online.activation_floor,
+            online.silence_floor,
         );
         Self {
             hop_len_samples: cfg.hop_len_samples,
@@ -154,8 +156,9 @@ impl Predictor {
             .analysis
             .sample_rate_hz
             .samples_to_secs((i + 1) * self.analysis.hop_len_samples);
+        let silent_frames = self.online.hold_periods * state.interval_frames as f64;
         if now_secs < self.online.warmup_secs
-            || self.normalizer.recent_mean() < self.online.silence_floor
+            || self.normalizer.frames_since_onset() as f64 > silent_frames
         {
             return None;
         }

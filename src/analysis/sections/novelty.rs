@@ -6,6 +6,14 @@
 //! quadrants are equally similar and cancel; at a boundary the cross quadrants go dissimilar and
 //! the score peaks. Beat `i`'s score rates a boundary just before beat `i`.
 //!
+//! Structure features (Serrà, Müller, Grosche & Arcos 2014, "Unsupervised music structure
+//! annotation by time series structure features and segment similarity"): binarise the matrix
+//! into a mutual k-nearest-neighbour recurrence plot, shear it into the circular time-lag
+//! matrix `L(i, l) = R(i, i + l mod n)`, smooth it along time, and score each step by how much
+//! its row of lags changes. Inside a part the same repetitions continue (the same lags light
+//! up); at a boundary the repetition pattern switches. This finds the boundary between two
+//! parts built on the same chords, which Foote's kernel cannot see.
+//!
 //! Peaks are picked greedily from the highest down, at least `min_gap` beats apart, and only if
 //! they stand out from the curve (above its mean by `threshold_std` standard deviations).
 
@@ -42,6 +50,81 @@ pub fn foote_novelty(ssm: &SelfSimilarity, half_width_beats: usize) -> Vec<f32> 
             }
         })
         .collect()
+}
+
+/// Structure-feature novelty of a boundary before each beat (`ssm.len()` values, ≥ 0).
+/// `neighbours` is k of the k-NN recurrence plot; `smooth_beats` the Gaussian σ along time.
+pub fn structure_novelty(ssm: &SelfSimilarity, neighbours: usize, smooth_beats: f32) -> Vec<f32> {
+    let n = ssm.len();
+    if n < 2 {
+        return vec![0.0; n];
+    }
+    let recurrence = mutual_knn(ssm, neighbours.clamp(1, n - 1));
+    let radius = (3.0 * smooth_beats).ceil().max(1.0) as isize;
+    let gauss: Vec<f32> = (-radius..=radius)
+        .map(|t| (-0.5 * (t as f32 / smooth_beats.max(0.1)).powi(2)).exp())
+        .collect();
+    // Smoothed lag rows, built one at a time (two rows alive) to keep memory at O(n).
+    let smoothed_row = |i: usize, row: &mut Vec<f32>| {
+        row.fill(0.0);
+        for (g, t) in gauss.iter().zip(-radius..=radius) {
+            let Ok(ti) = usize::try_from(i as isize + t) else { continue };
+            if ti >= n {
+                continue;
+            }
+            for (l, r) in row.iter_mut().enumerate() {
+                if recurrence[ti * n + (ti + l) % n] {
+                    *r += g;
+                }
+            }
+        }
+    };
+    let (mut prev, mut cur) = (vec![0.0f32; n], vec![0.0f32; n]);
+    smoothed_row(0, &mut prev);
+    let mut novelty = vec![0.0f32; n];
+    for (i, out) in novelty.iter_mut().enumerate().skip(1) {
+        smoothed_row(i, &mut cur);
+        *out = prev.iter().zip(&cur).map(|(a, b)| (a - b).powi(2)).sum::<f32>().sqrt();
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    novelty
+}
+
+/// `R(i, j)`: true when each of beats `i` and `j` is among the other's `k` most similar beats.
+fn mutual_knn(ssm: &SelfSimilarity, k: usize) -> Vec<bool> {
+    let n = ssm.len();
+    let mut row: Vec<f32> = vec![0.0; n];
+    let thresholds: Vec<f32> = (0..n)
+        .map(|i| {
+            row.iter_mut().enumerate().for_each(|(j, r)| *r = ssm.get(i, j));
+            // The k-th largest, not counting the beat itself (the diagonal is always 1).
+            let idx = k.min(n - 1);
+            row.select_nth_unstable_by(idx, |a, b| b.total_cmp(a));
+            row[idx]
+        })
+        .collect();
+    let mut r = vec![false; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            let s = ssm.get(i, j);
+            r[i * n + j] = s >= thresholds[i] && s >= thresholds[j];
+        }
+    }
+    r
+}
+
+/// Scales a novelty curve so its largest value away from the ends (`margin` beats) is 1.
+pub fn normalize_interior(novelty: &mut [f32], margin: usize) {
+    let n = novelty.len();
+    let peak = novelty
+        .get(margin..n.saturating_sub(margin))
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .fold(0.0f32, f32::max);
+    if peak > 0.0 {
+        novelty.iter_mut().for_each(|v| *v /= peak);
+    }
 }
 
 /// Distance from the kernel centre: 0 for the beats either side of the boundary.

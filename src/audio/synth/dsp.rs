@@ -182,7 +182,7 @@ mod tests {
         assert!((dc - 1.0).abs() < 1e-6);
         let mut lp = Biquad::new(FilterKind::Low, 1_000.0, 0.707, 44_100.0);
         let alt = (0..2_000)
-            .map(|i| lp.process(if i.is_multiple_of(2) { 1.0 } else { -1.0 }))
+            .map(|i: u32| lp.process(if i.is_multiple_of(2) { 1.0 } else { -1.0 }))
             .last()
             .unwrap_or(1.0);
         assert!(alt.abs() < 1e-3);

@@ -11,6 +11,9 @@ use rand_chacha::ChaCha8Rng;
 use super::spec::{SectionKind, SongSpec, Syncopation};
 use super::theory::{chord_root, triad, Key};
 
+/// Songs slower than this get a ballad feel: hats and arpeggios in quarter notes.
+const SLOW_BELOW_BPM: f64 = 80.0;
+
 /// Who plays a hit; decides the voice, the mix level and the pan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Instrument {
@@ -91,6 +94,17 @@ impl<'a> Composer<'a> {
         self.spec.percussion_level < SongSpec::KICKLESS_BELOW
     }
 
+    /// Step of the hi-hats and arpeggios: eighths, or quarters in slow songs (ballad feel),
+    /// where eighths would make the pulse sound twice as fast as it is.
+    fn pulse_step_beats(&self) -> f64 {
+        let mean_bpm = (self.spec.tempo_bpm + self.spec.end_tempo_bpm()) / 2.0;
+        if mean_bpm < SLOW_BELOW_BPM {
+            1.0
+        } else {
+            0.5
+        }
+    }
+
     fn waltz(&self) -> bool {
         self.spec.beats_per_bar == 3
     }
@@ -141,7 +155,11 @@ impl<'a> Composer<'a> {
                 velocity: velocity * level,
             });
         };
-        let hat_step = if kind == SectionKind::Intro { 1.0 } else { 0.5 };
+        let hat_step = if kind == SectionKind::Intro {
+            1.0
+        } else {
+            self.pulse_step_beats()
+        };
         let steps = (self.beats_per_bar / hat_step) as u32;
         for step in 0..steps {
             let at = f64::from(step) * hat_step;
@@ -218,15 +236,15 @@ impl<'a> Composer<'a> {
             SectionKind::Intro => return,
             _ if self.waltz() => vec![(0.0, low, 0.9)],
             SectionKind::Bridge => vec![(0.0, low, p / 2.0 - 0.1), (p / 2.0, low, p / 2.0 - 0.1)],
-            SectionKind::Chorus => (0..(2 * self.spec.beats_per_bar))
-                .map(|i| {
-                    (
-                        f64::from(i) * 0.5,
-                        if i.is_multiple_of(2) { low } else { low + 7 },
-                        0.4,
-                    )
-                })
-                .collect(),
+            SectionKind::Chorus => {
+                let step_beats = self.pulse_step_beats();
+                (0..(p / step_beats) as u32)
+                    .map(|i| {
+                        let degree = if i.is_multiple_of(2) { low } else { low + 7 };
+                        (f64::from(i) * step_beats, degree, 0.8 * step_beats)
+                    })
+                    .collect()
+            }
             _ => (0..self.spec.beats_per_bar)
                 .map(|b| {
                     (
@@ -292,15 +310,12 @@ impl<'a> Composer<'a> {
         }
         let tones = [chord[0], chord[1], chord[2], chord[0] + 7];
         let cycle = [0, 1, 2, 3, 2, 1];
-        for step in 0..(2 * self.spec.beats_per_bar) {
+        let step_beats = self.pulse_step_beats();
+        for step in 0..(self.beats_per_bar / step_beats) as u32 {
             let degree = tones[cycle[step as usize % cycle.len()]];
-            let mut hit = self.note(
-                origin + f64::from(step) * 0.5,
-                Instrument::Pluck,
-                degree,
-                0.0,
-            );
-            hit.velocity = if step.is_multiple_of(2) { 0.9 } else { 0.6 };
+            let at = f64::from(step) * step_beats;
+            let mut hit = self.note(origin + at, Instrument::Pluck, degree, 0.0);
+            hit.velocity = if at.fract() == 0.0 { 0.9 } else { 0.6 };
             hits.push(hit);
         }
     }

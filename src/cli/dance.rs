@@ -1,0 +1,146 @@
+//! `dancebot dance AUDIO --out DIR`: every stage on one song, writing each stage's file and a
+//! summary. Today the stages are the music analysis; later stages join as they land.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use dancebot::analysis::features::FeatureConfig;
+use dancebot::app::dance::{self, DanceOutputs};
+use dancebot::audio::decode::load_mono;
+use dancebot::audio::synth::parse_beats;
+use dancebot::clock::{Clock, SystemClock};
+use serde_json::json;
+
+/// Arguments of `dancebot dance`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Audio file (WAV, FLAC, MP3, OGG).
+    pub audio: PathBuf,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Motion frame rate of the feature frames.
+    #[arg(long, default_value_t = 30.0)]
+    pub fps: f64,
+    /// Ground-truth beats (`time [position]` per line) to score the trackers against;
+    /// defaults to `AUDIO` with the extension `.beats`, when that file exists.
+    #[arg(long, value_name = "FILE")]
+    pub truth: Option<PathBuf>,
+}
+
+/// Runs `dancebot dance`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let clock = SystemClock::new();
+    let cfg = FeatureConfig {
+        fps: args.fps,
+        ..FeatureConfig::default()
+    };
+    dancebot::config::Validate::validate(&cfg).context("--fps")?;
+    let truth = load_truth(&args)?;
+    let t_load = clock.now_secs();
+    let audio = load_mono(&args.audio, cfg.analysis.sample_rate_hz)?;
+    let load_secs = clock.now_secs() - t_load;
+    let out = dance::run(&audio.samples, &cfg, truth.as_deref(), &clock)
+        .with_context(|| format!("{}", args.audio.display()))?;
+    let summary = summary_json(&args, &out, audio.duration_secs(), load_secs);
+    // Serialize everything before writing anything, so a failure leaves no partial set.
+    let files = [
+        ("beats.json", serde_json::to_vec_pretty(&out.beats)?),
+        (
+            "beats_online.json",
+            serde_json::to_vec_pretty(&out.beats_online)?,
+        ),
+        ("features.json", serde_json::to_vec(&out.features)?),
+        ("summary.json", serde_json::to_vec_pretty(&summary)?),
+    ];
+    for (name, bytes) in &files {
+        dancebot::error::write_atomic(&args.out.join(name), bytes)?;
+    }
+    print_summary(&args.out, &out, audio.duration_secs());
+    Ok(())
+}
+
+fn load_truth(args: &Args) -> anyhow::Result<Option<Vec<f64>>> {
+    let path = match &args.truth {
+        Some(p) => p.clone(),
+        None => {
+            let sibling = args.audio.with_extension("beats");
+            if !sibling.exists() {
+                return Ok(None);
+            }
+            sibling
+        }
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read beat annotations", path.display()))?;
+    let beats = parse_beats(&text).with_context(|| format!("{}", path.display()))?;
+    Ok(Some(beats.into_iter().map(|(t, _)| t).collect()))
+}
+
+fn summary_json(
+    args: &Args,
+    out: &DanceOutputs,
+    duration_secs: f64,
+    load_secs: f64,
+) -> serde_json::Value {
+    let mut timings = vec![json!({"stage": "load_audio", "secs": load_secs})];
+    timings.extend(
+        out.timings
+            .iter()
+            .map(|t| json!({"stage": t.stage, "secs": t.secs})),
+    );
+    json!({
+        "audio": args.audio.display().to_string(),
+        "duration_secs": duration_secs,
+        "tempo_bpm": out.beats.tempo_bpm,
+        "beats": out.beats.beats_secs.len(),
+        "downbeats": out.beats.downbeats_secs.len(),
+        "sections": out.features.sections,
+        "online_announcements": out.announce,
+        "scores_against_truth": out.truth,
+        "feature_fps": out.features.fps,
+        "feature_frames": out.features.n_frames,
+        "timings": timings,
+    })
+}
+
+fn print_summary(dir: &Path, out: &DanceOutputs, duration_secs: f64) {
+    let tempo = out
+        .beats
+        .tempo_bpm
+        .map_or("none".to_owned(), |t| format!("{t:.1} BPM"));
+    println!(
+        "{duration_secs:.1} s of audio, tempo {tempo}, {} beats, {} downbeats",
+        out.beats.beats_secs.len(),
+        out.beats.downbeats_secs.len()
+    );
+    let labels: Vec<String> = out
+        .features
+        .sections
+        .iter()
+        .map(|s| format!("{} {:.1}-{:.1}s", s.label, s.start_secs, s.end_secs))
+        .collect();
+    println!("sections: {}", labels.join(", "));
+    println!(
+        "causal tracker: {:.0}% of {} beats after {:.0} s announced >= {:.0} ms ahead (median lead {:.0} ms)",
+        100.0 * out.announce.fraction_ahead,
+        out.announce.beats_after_lock_in,
+        dance::LOCK_IN_SECS,
+        1000.0 * dance::AHEAD_THRESHOLD_SECS,
+        1000.0 * out.announce.median_lead_secs
+    );
+    if let Some(truth) = &out.truth {
+        println!(
+            "against ground truth: offline F {:.3} CMLt {:.3} AMLt {:.3}; causal F {:.3} CMLt {:.3} AMLt {:.3}",
+            truth.offline.f_measure, truth.offline.cml_t, truth.offline.aml_t,
+            truth.online.f_measure, truth.online.cml_t, truth.online.aml_t
+        );
+    }
+    let total: f64 = out.timings.iter().map(|t| t.secs).sum();
+    println!(
+        "analysis took {:.3} s ({:.0}x real time); wrote {}",
+        total,
+        duration_secs / total.max(1e-9),
+        dir.display()
+    );
+}
