@@ -14,7 +14,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum OutputError {
     /// Creating, writing or renaming the file failed.
-    #[error("{path}: cannot write output: {source}")]
+    #[error("{path}: cannot write output")]
     Io {
         path: PathBuf,
         source: std::io::Error,

@@ -1,6 +1,9 @@
 //! Audio files in, mono blocks at the analysis rate out: fixtures in all four formats with known
 //! content, and every kind of bad input made on the spot in a temporary folder.
 
+// Test helpers outside `#[test]` functions panic on purpose: a failed step fails the test.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use dancebot::audio::decode::load_mono;

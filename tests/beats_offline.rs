@@ -2,6 +2,9 @@
 //! patterns in 4/4 and 3/4, a tempo ramp, silence, the synthesized corpus, and the
 //! `dancebot beats` command line (good input, silence, bad input).
 
+// Test helpers outside #[test] functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use dancebot::analysis::metrics::{f_measure, score_beats};
 use dancebot::analysis::offline::track_offline;
 use dancebot::analysis::AnalysisConfig;

@@ -7,11 +7,7 @@ use dancebot::audio::synth::{
 use dancebot::units::SampleRate;
 
 fn corpus_song(name: &str) -> SongSpec {
-    synth::corpus()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, spec)| spec)
-        .unwrap_or_else(|| panic!("no corpus song {name}"))
+    synth::corpus_song(name).unwrap_or_else(|| panic!("no corpus song {name}"))
 }
 
 fn short(spec: SongSpec) -> SongSpec {
@@ -111,6 +107,11 @@ fn check_audio(name: &str, spec: &SongSpec, song: &Song) {
     assert_eq!(
         song.channels.len(),
         if spec.stereo { 2 } else { 1 },
+        "{name}"
+    );
+    let two_samples = 2.0 / spec.sample_rate_hz.hz_f64();
+    assert!(
+        (song.duration_secs() - spec.duration_secs()).abs() < two_samples,
         "{name}"
     );
     let end_secs = song.truth.sections.last().map_or(0.0, |s| s.end_secs);
@@ -348,4 +349,50 @@ fn files_round_trip() {
     let sections: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&files.sections).unwrap()).unwrap();
     assert_eq!(sections["sections"][1]["label"], "chorus");
+}
+
+#[test]
+fn cli_writes_a_named_song_and_names_bad_spec_fields() {
+    let exe = env!("CARGO_BIN_EXE_dancebot");
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("pop.wav");
+    let out = std::process::Command::new(exe)
+        .args(["synth", "--song", "pop_120", "--out"])
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(wav.exists() && dir.path().join("pop.beats").exists());
+    assert!(dir.path().join("pop.sections.json").exists());
+
+    let spec = dir.path().join("bad.yaml");
+    std::fs::write(&spec, "tempo_bpm: 120\nswing: 0.9\n").unwrap();
+    let out = std::process::Command::new(exe)
+        .args(["synth", "--spec"])
+        .arg(&spec)
+        .args(["--out"])
+        .arg(dir.path().join("x.wav"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("bad.yaml") && stderr.contains("swing"),
+        "{stderr}"
+    );
+
+    let out = std::process::Command::new(exe)
+        .args(["synth", "--list"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        listing.lines().count(),
+        synth::corpus().len() + 1,
+        "{listing}"
+    );
 }

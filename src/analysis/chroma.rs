@@ -205,7 +205,9 @@ mod tests {
     fn silence_stays_zero_and_values_are_in_unit_range() {
         let frames = chromagram(&vec![0.0; 8192], 22_050.0, 4096, 220);
         assert!(frames.iter().flatten().all(|&v| v == 0.0));
-        let noisy: Vec<f32> = (0..8192).map(|i| ((i * 7919 % 101) as f32 - 50.0) / 60.0).collect();
+        let noisy: Vec<f32> = (0..8192)
+            .map(|i| ((i * 7919 % 101) as f32 - 50.0) / 60.0)
+            .collect();
         let frames = chromagram(&noisy, 22_050.0, 4096, 220);
         assert!(frames.iter().flatten().all(|&v| (0.0..=1.0).contains(&v)));
     }

@@ -90,6 +90,17 @@ pub struct MusicFeatures {
 
 /// Extracts [`MusicFeatures`] from a mono signal at `cfg.analysis.sample_rate_hz`, using
 /// `grid` for beat and bar phase and section boundaries (an empty grid is fine).
+///
+/// ```
+/// use dancebot::analysis::features::{extract, FeatureConfig};
+/// use dancebot::analysis::BeatGrid;
+/// let samples: Vec<f32> = (0..22_050).map(|i| (i as f32 * 0.05).sin() * 0.5).collect();
+/// let grid = BeatGrid { beats_secs: vec![0.0, 0.5], ..BeatGrid::default() };
+/// let features = extract(&samples, &grid, &FeatureConfig::with_fps(60.0)).unwrap();
+/// assert_eq!(features.n_frames, 60);
+/// assert!((features.beat_phase[15] - 0.5).abs() < 1e-6);
+/// assert_eq!(features.to_matrix().len(), 60 * features.n_columns());
+/// ```
 pub fn extract(
     samples: &[f32],
     grid: &BeatGrid,
@@ -116,7 +127,10 @@ pub fn extract(
     let n = (duration_secs * fps).ceil() as usize;
     let mut chroma = analysis.chroma.resample(fps, n);
     // Averaging values in 0..=1 can round a hair past 1.
-    chroma.values.iter_mut().for_each(|v| *v = v.clamp(0.0, 1.0));
+    chroma
+        .values
+        .iter_mut()
+        .for_each(|v| *v = v.clamp(0.0, 1.0));
     Ok(MusicFeatures {
         layout: FEATURE_LAYOUT.to_owned(),
         fps,

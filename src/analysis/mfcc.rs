@@ -37,7 +37,11 @@ impl Dct2 {
         let mut basis = Vec::with_capacity(n_out * n_in);
         for k in 0..n_out {
             // scipy's orthonormal scaling: sqrt(1/N) for k = 0, sqrt(2/N) otherwise.
-            let scale = if k == 0 { (1.0 / n).sqrt() } else { (2.0 / n).sqrt() };
+            let scale = if k == 0 {
+                (1.0 / n).sqrt()
+            } else {
+                (2.0 / n).sqrt()
+            };
             for i in 0..n_in {
                 let angle = std::f64::consts::PI * k as f64 * (2 * i + 1) as f64 / (2.0 * n);
                 basis.push((scale * angle.cos()) as f32);
@@ -53,7 +57,10 @@ impl Dct2 {
 
     /// Transforms `input` (`n_in` values) into `out` (`n_out` values).
     pub fn apply(&self, input: &[f32], out: &mut [f32]) {
-        for (o, row) in out.iter_mut().zip(self.basis.chunks_exact(self.n_in.max(1))) {
+        for (o, row) in out
+            .iter_mut()
+            .zip(self.basis.chunks_exact(self.n_in.max(1)))
+        {
             *o = row.iter().zip(input).map(|(b, x)| b * x).sum();
         }
     }
@@ -131,6 +138,9 @@ mod tests {
         let mut v = vec![1.0f32, 1e-12, 0.0, 1e-3];
         power_to_db_in_place(&mut v, 80.0);
         let want = [0.0, -80.0, -80.0, -30.0];
-        assert!(v.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-4), "{v:?}");
+        assert!(
+            v.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-4),
+            "{v:?}"
+        );
     }
 }

@@ -3,8 +3,10 @@
 //! Pipeline, on beats rather than frames so that tempo does not matter:
 //! 1. beat-synchronous chroma and MFCC, time-delay embedded ([`similarity`]);
 //! 2. a self-similarity matrix between beats;
-//! 3. boundaries from Foote's checkerboard novelty on that matrix ([`novelty`]), at least
-//!    `min_section_beats` apart, snapped to the nearest downbeat when the grid has bars;
+//! 3. boundaries from a blend of Foote's checkerboard novelty (where the sound changes) and
+//!    Serrà's structure-feature novelty on the time-lag matrix (where the pattern of repeats
+//!    changes) ([`novelty`]), at least `min_section_beats` apart, snapped to the nearest
+//!    downbeat when the grid has bars;
 //! 4. labels from the time-lag matrix: a segment that replays an earlier one takes its label
 //!    ([`labels`], after Goto's RefraiD); neighbours that end up with one label are merged.
 //!
@@ -12,6 +14,11 @@
 //! ends at the end of the audio. Labels are `A`, `B`, … in order of first appearance, so
 //! `"A"` is always the first part heard. Without a usable beat grid (fewer than two beats) a
 //! steady pulse of `fallback_beat_secs` stands in for the beats.
+//!
+//! Measured on synthesized pop songs with the true beat grid (`tests/features.rs`: four songs,
+//! 84–128 BPM, sections of 2–8 bars): mean boundary F 0.96 within one bar, mean pairwise label
+//! F 0.98. Parts shorter than `min_section_beats`, and a final part shorter than that, are
+//! folded into their neighbours. [`score`] holds the measures.
 
 pub mod labels;
 pub mod novelty;
@@ -72,7 +79,7 @@ impl Default for SectionConfig {
             embed_beats: 4,
             timbre_weight: 0.7,
             kernel_half_width_beats: 16,
-            structure_weight: 0.5,
+            structure_weight: 0.7,
             min_section_beats: 8,
             novelty_threshold_std: 0.5,
             label_threshold: 0.8,
@@ -85,7 +92,10 @@ impl Validate for SectionConfig {
     fn validate(&self) -> Result<(), InvalidField> {
         let beats = [
             ("sections.embed_beats", self.embed_beats),
-            ("sections.kernel_half_width_beats", self.kernel_half_width_beats),
+            (
+                "sections.kernel_half_width_beats",
+                self.kernel_half_width_beats,
+            ),
             ("sections.min_section_beats", self.min_section_beats),
         ];
         for (field, value) in beats {
@@ -94,16 +104,28 @@ impl Validate for SectionConfig {
             }
         }
         if !(self.novelty_threshold_std.is_finite() && self.novelty_threshold_std >= 0.0) {
-            return Err(InvalidField::new("sections.novelty_threshold_std", "must be >= 0"));
+            return Err(InvalidField::new(
+                "sections.novelty_threshold_std",
+                "must be >= 0",
+            ));
         }
         if !(0.0..=1.0).contains(&self.structure_weight) {
-            return Err(InvalidField::new("sections.structure_weight", "must be in 0..=1"));
+            return Err(InvalidField::new(
+                "sections.structure_weight",
+                "must be in 0..=1",
+            ));
         }
         if !(0.0..=1.0).contains(&self.timbre_weight) {
-            return Err(InvalidField::new("sections.timbre_weight", "must be in 0..=1"));
+            return Err(InvalidField::new(
+                "sections.timbre_weight",
+                "must be in 0..=1",
+            ));
         }
         if !(0.0..=1.0).contains(&self.label_threshold) {
-            return Err(InvalidField::new("sections.label_threshold", "must be in 0..=1"));
+            return Err(InvalidField::new(
+                "sections.label_threshold",
+                "must be in 0..=1",
+            ));
         }
         if !(0.1..=4.0).contains(&self.fallback_beat_secs) {
             return Err(InvalidField::new(

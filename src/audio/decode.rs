@@ -8,7 +8,9 @@
 //! codecs we do not decode, absurd sample rates, truncated or corrupt streams, NaN or infinite
 //! samples, and streams that hold no samples at all. Silence is valid audio.
 
+mod errors;
 mod riff;
+mod samples;
 
 use std::fs::File;
 use std::io::{Seek, SeekFrom};
@@ -23,17 +25,33 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
+use self::errors::{
+    check_channels, corrupt, guard, is_end_of_stream, open_error, parse_rate, unsupported,
+};
+pub(crate) use self::samples::downmix_into;
+use self::samples::{tally_non_finite, NonFiniteTally};
 use super::resample::StreamResampler;
 use super::{AudioBlock, AudioError};
 use crate::units::SampleRate;
 
 /// Largest channel count accepted (symphonia's own limit is 32).
-const MAX_CHANNELS: usize = 32;
+pub(super) const MAX_CHANNELS: usize = 32;
 
 /// Decodes the whole file at `path`, downmixes it to mono and resamples it to `target`.
 ///
 /// Non-finite samples are counted over the whole file before failing, so the error says how
 /// many there are and where the first one is.
+///
+/// ```
+/// use std::path::Path;
+/// use dancebot::audio::decode::load_mono;
+/// use dancebot::units::SampleRate;
+///
+/// let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/tone440_mono_8000.wav");
+/// let block = load_mono(&path, SampleRate::CD_HALF)?;
+/// assert_eq!(block.samples.len(), 22_050); // one second, now at 22 050 Hz
+/// # Ok::<(), dancebot::audio::AudioError>(())
+/// ```
 pub fn load_mono(path: &Path, target: SampleRate) -> Result<AudioBlock, AudioError> {
     let mut decoder = MonoDecoder::open(path)?;
     decoder.defer_non_finite = true;
@@ -53,13 +71,6 @@ pub fn load_mono(path: &Path, target: SampleRate) -> Result<AudioBlock, AudioErr
         sample_rate: target,
         t0_secs: 0.0,
     })
-}
-
-/// Count and position of non-finite samples seen so far.
-#[derive(Debug, Default, Clone, Copy)]
-struct NonFiniteTally {
-    count: usize,
-    first_frame: Option<u64>,
 }
 
 /// Packet-by-packet decoder yielding mono samples at the file's own rate.
@@ -345,138 +356,4 @@ fn open_non_empty(path: &Path) -> Result<File, AudioError> {
     }
     file.seek(SeekFrom::Start(0)).map_err(open_err)?;
     Ok(file)
-}
-
-/// Runs a symphonia call, turning a panic inside it (its answer to some malformed streams)
-/// into a "corrupt" error rather than taking the process down.
-fn guard<T>(
-    path: &Path,
-    what: &str,
-    f: impl FnOnce() -> Result<T, AudioError>,
-) -> Result<T, AudioError> {
-    catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(corrupt(path, format!("decoder crashed while {what}"))))
-}
-
-fn parse_rate(path: &Path, rate_hz: Option<u32>) -> Result<SampleRate, AudioError> {
-    let rate_hz = rate_hz.ok_or_else(|| AudioError::BadFormat {
-        path: path.to_owned(),
-        reason: "stream declares no sample rate".into(),
-    })?;
-    SampleRate::new(rate_hz).map_err(|e| AudioError::BadFormat {
-        path: path.to_owned(),
-        reason: format!("absurd sample rate: {e}"),
-    })
-}
-
-fn check_channels(path: &Path, channels: usize) -> Result<(), AudioError> {
-    if (1..=MAX_CHANNELS).contains(&channels) {
-        return Ok(());
-    }
-    Err(AudioError::BadFormat {
-        path: path.to_owned(),
-        reason: format!("{channels} channels; expected 1..={MAX_CHANNELS}"),
-    })
-}
-
-/// Averages interleaved frames of `channels` samples into `mono` (replacing its contents).
-pub(crate) fn downmix_into(interleaved: &[f32], channels: usize, mono: &mut Vec<f32>) {
-    mono.clear();
-    if channels <= 1 {
-        mono.extend_from_slice(interleaved);
-        return;
-    }
-    let scale = 1.0 / channels as f32;
-    mono.extend(
-        interleaved
-            .chunks_exact(channels)
-            .map(|frame| frame.iter().sum::<f32>() * scale),
-    );
-}
-
-fn tally_non_finite(
-    interleaved: &[f32],
-    channels: usize,
-    frame_offset: u64,
-    tally: &mut NonFiniteTally,
-) {
-    let mut bad = interleaved
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !s.is_finite());
-    let Some((first, _)) = bad.next() else {
-        return;
-    };
-    tally.count += 1 + bad.count();
-    let frame = frame_offset + (first / channels.max(1)) as u64;
-    tally.first_frame.get_or_insert(frame);
-}
-
-/// The reader reached the end (symphonia reports it as an unexpected EOF), or a chained
-/// stream starts, which we do not follow.
-fn is_end_of_stream(e: &SymError) -> bool {
-    match e {
-        SymError::IoError(io) => io.kind() == std::io::ErrorKind::UnexpectedEof,
-        SymError::ResetRequired => true,
-        _ => false,
-    }
-}
-
-/// Maps a probe failure: unknown bytes are "unsupported", a header cut short is "corrupt".
-fn open_error(path: &Path, e: SymError) -> AudioError {
-    match e {
-        SymError::Unsupported(reason) => unsupported(path, reason),
-        SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            corrupt(path, "file ends inside its header")
-        }
-        SymError::IoError(io) => AudioError::Open {
-            path: path.to_owned(),
-            source: io,
-        },
-        other => corrupt(path, other.to_string()),
-    }
-}
-
-fn unsupported(path: &Path, reason: impl Into<String>) -> AudioError {
-    AudioError::Unsupported {
-        path: path.to_owned(),
-        reason: reason.into(),
-    }
-}
-
-fn corrupt(path: &Path, reason: impl Into<String>) -> AudioError {
-    AudioError::Corrupt {
-        path: path.to_owned(),
-        reason: reason.into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn downmix_averages_frames() {
-        let mut mono = vec![9.0];
-        downmix_into(&[1.0, 3.0, -1.0, 1.0, 0.5, 0.5], 2, &mut mono);
-        assert_eq!(mono, vec![2.0, 0.0, 0.5]);
-        downmix_into(&[0.25, -0.25], 1, &mut mono);
-        assert_eq!(mono, vec![0.25, -0.25]);
-    }
-
-    #[test]
-    fn tally_counts_and_locates_non_finite() {
-        let mut tally = NonFiniteTally::default();
-        tally_non_finite(
-            &[0.0, 0.0, 0.0, f32::NAN, f32::INFINITY, 0.0],
-            2,
-            10,
-            &mut tally,
-        );
-        assert_eq!(tally.count, 2);
-        assert_eq!(tally.first_frame, Some(11));
-        tally_non_finite(&[f32::NAN], 1, 50, &mut tally);
-        assert_eq!(tally.count, 3);
-        assert_eq!(tally.first_frame, Some(11));
-    }
 }

@@ -47,7 +47,7 @@ pub trait AudioSource {
 #[derive(Debug, Error)]
 pub enum AudioError {
     /// The file could not be opened.
-    #[error("{path}: cannot open audio file: {source}")]
+    #[error("{path}: cannot open audio file")]
     Open {
         path: PathBuf,
         source: std::io::Error,

@@ -228,6 +228,16 @@ impl StreamResampler {
 }
 
 /// Resamples a whole mono signal (for offline tools and tests).
+///
+/// ```
+/// use dancebot::audio::resample::resample_mono;
+/// use dancebot::units::SampleRate;
+///
+/// let one_second = vec![0.0f32; 48_000];
+/// let out = resample_mono(&one_second, SampleRate::new(48_000)?, SampleRate::CD_HALF)?;
+/// assert_eq!(out.len(), 22_050);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn resample_mono(
     samples: &[f32],
     from: SampleRate,

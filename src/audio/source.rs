@@ -17,7 +17,7 @@ use crate::units::SampleRate;
 pub const DEFAULT_BLOCK_LEN_SAMPLES: usize = 2048;
 
 /// Drains up to `block_len` samples from the front of `pending` into a block.
-fn take_block(
+pub(crate) fn take_block(
     pending: &mut VecDeque<f32>,
     block_len: usize,
     rate: SampleRate,

@@ -52,8 +52,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if grid.beats_secs.is_empty() {
         tracing::warn!(file = %args.audio.display(), "no beats found: phases will be zero");
     }
+    let started = std::time::Instant::now();
     let features = features::extract(&audio.samples, &grid, &cfg)
         .with_context(|| format!("{}: cannot extract features", args.audio.display()))?;
+    let extract_ms = started.elapsed().as_secs_f64() * 1e3;
     let output = AnalyzeOutput {
         tempo_bpm: grid.tempo_bpm,
         beats_secs: &grid.beats_secs,
@@ -62,6 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     dancebot::error::write_json_atomic(&args.out, &output)?;
     print_summary(&args.audio, &grid, &features, &args.out);
+    println!("features and sections took {extract_ms:.0} ms");
     Ok(())
 }
 

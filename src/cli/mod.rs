@@ -46,6 +46,8 @@ pub fn init_tracing(verbose: u8) {
         1 => "info",
         _ => "debug",
     };
+    // Decoders log their own view of a bad file; our error already names it, so they stay quiet.
+    let default = format!("{default},symphonia_core=off,symphonia_format_riff=off,symphonia_bundle_mp3=off,symphonia_bundle_flac=off,symphonia_format_ogg=off,symphonia_codec_vorbis=off");
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()

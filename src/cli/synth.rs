@@ -60,16 +60,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn named_song(name: &str) -> anyhow::Result<SongSpec> {
-    if name == "bundled" {
-        return Ok(synth::bundled_song());
-    }
-    synth::corpus()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, spec)| spec)
-        .with_context(|| {
-            format!("no song named `{name}`: use `bundled` or a name from `dancebot synth --list`")
-        })
+    synth::corpus_song(name).with_context(|| {
+        format!("no song named `{name}`: use `bundled` or a name from `dancebot synth --list`")
+    })
 }
 
 fn render_to(spec: &SongSpec, wav: &Path) -> anyhow::Result<synth::SongFiles> {
@@ -134,8 +127,7 @@ fn describe(name: &str, spec: &SongSpec) -> String {
     let snr = spec
         .noise_snr_db
         .map_or_else(|| "-".to_owned(), |db| format!("{db:.0}"));
-    let mean_bpm = (spec.tempo_bpm + spec.end_tempo_bpm()) / 2.0;
-    let secs = f64::from(spec.total_beats()) * 60.0 / mean_bpm;
+    let secs = spec.duration_secs();
     format!(
         "{:<26} {:>11} {:>5} {:>6.2} {:>7} {:>5.2} {:>8} {:>6} {:>7} {:>3} {:>6.1}",
         name,

@@ -115,7 +115,9 @@ fn rms_frames(samples: &[f32], n_fft: usize, hop: usize) -> Vec<f32> {
         .map(|i| {
             let end = (i + 1) * hop;
             let start = end.saturating_sub(n_fft);
-            ((prefix[end] - prefix[start]) / n_fft as f64).max(0.0).sqrt() as f32
+            ((prefix[end] - prefix[start]) / n_fft as f64)
+                .max(0.0)
+                .sqrt() as f32
         })
         .collect()
 }
@@ -132,7 +134,10 @@ mod tests {
         let rms = rms_frames(&sine, 2048, 220);
         assert_eq!(rms.len(), 100);
         let last = rms[rms.len() - 1];
-        assert!((last - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-3, "{last}");
+        assert!(
+            (last - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-3,
+            "{last}"
+        );
         // The first frame sees 220 samples and 1828 zeros.
         assert!(rms[0] < 0.3);
     }

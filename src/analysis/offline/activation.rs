@@ -35,7 +35,7 @@ impl Default for ActivationConfig {
         Self {
             band_weights: vec![1.0, 0.5, 0.5, 1.0],
             full_band_weight: 1.0,
-            mean_half_width_secs: 0.1,
+            mean_half_width_secs: 0.2,
             norm_half_width_secs: 3.0,
             max_half_width_secs: 2.0,
         }

@@ -18,8 +18,8 @@
 //! for [`OnlineConfig::hold_periods`] beat periods (silence, or the music stopped).
 //!
 //! Units: `*_secs` seconds on the audio timeline (sample 0 at 0 s), `*_bpm` beats per minute.
-//! Per hop the tracker allocates nothing and costs O(states + tempi²), about 12 000
-//! multiply-adds at the defaults.
+//! Per hop the tracker allocates nothing and costs O(r·(states + tempi²)) for `r`
+//! [`OnlineConfig::positions_per_frame`], about 100 000 multiply-adds at the defaults.
 
 pub mod activation;
 pub mod config;
@@ -91,10 +91,16 @@ impl OnlineBeatTracker {
 
     fn build(cfg: &AnalysisConfig, online: OnlineConfig) -> Self {
         let frame_rate_hz = cfg.frame_rate_hz();
-        let interval = |bpm: f64| (60.0 * frame_rate_hz / bpm).round().max(1.0) as usize;
+        let per_frame = online.positions_per_frame;
+        let interval = |bpm: f64| {
+            (60.0 * frame_rate_hz * per_frame as f64 / bpm)
+                .round()
+                .max(1.0) as usize
+        };
         let filter = BarPointerFilter::new(
             interval(online.max_tempo_bpm),
             interval(online.min_tempo_bpm),
+            per_frame,
             online.tempo_change_lambda,
             online.observation_lambda,
         );
@@ -156,15 +162,15 @@ impl Predictor {
             .analysis
             .sample_rate_hz
             .samples_to_secs((i + 1) * self.analysis.hop_len_samples);
-        let silent_frames = self.online.hold_periods * state.interval_frames as f64;
+        let silent_frames = self.online.hold_periods * state.interval_frames;
         if now_secs < self.online.warmup_secs
             || self.normalizer.frames_since_onset() as f64 > silent_frames
         {
             return None;
         }
-        let period_secs = state.interval_frames as f64 / self.frame_rate_hz;
+        let period_secs = state.interval_frames / self.frame_rate_hz;
         let beat_secs = self.analysis.frame_time_secs(i)
-            + state.frames_to_beat as f64 / self.frame_rate_hz
+            + state.frames_to_beat / self.frame_rate_hz
             + self.online.phase_offset_secs;
         if beat_secs - self.last_beat_secs < self.online.min_gap_fraction * period_secs {
             return None;

@@ -68,7 +68,9 @@ pub fn structure_novelty(ssm: &SelfSimilarity, neighbours: usize, smooth_beats: 
     let smoothed_row = |i: usize, row: &mut Vec<f32>| {
         row.fill(0.0);
         for (g, t) in gauss.iter().zip(-radius..=radius) {
-            let Ok(ti) = usize::try_from(i as isize + t) else { continue };
+            let Ok(ti) = usize::try_from(i as isize + t) else {
+                continue;
+            };
             if ti >= n {
                 continue;
             }
@@ -84,7 +86,12 @@ pub fn structure_novelty(ssm: &SelfSimilarity, neighbours: usize, smooth_beats: 
     let mut novelty = vec![0.0f32; n];
     for (i, out) in novelty.iter_mut().enumerate().skip(1) {
         smoothed_row(i, &mut cur);
-        *out = prev.iter().zip(&cur).map(|(a, b)| (a - b).powi(2)).sum::<f32>().sqrt();
+        *out = prev
+            .iter()
+            .zip(&cur)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f32>()
+            .sqrt();
         std::mem::swap(&mut prev, &mut cur);
     }
     novelty
@@ -96,7 +103,9 @@ fn mutual_knn(ssm: &SelfSimilarity, k: usize) -> Vec<bool> {
     let mut row: Vec<f32> = vec![0.0; n];
     let thresholds: Vec<f32> = (0..n)
         .map(|i| {
-            row.iter_mut().enumerate().for_each(|(j, r)| *r = ssm.get(i, j));
+            row.iter_mut()
+                .enumerate()
+                .for_each(|(j, r)| *r = ssm.get(i, j));
             // The k-th largest, not counting the beat itself (the diagonal is always 1).
             let idx = k.min(n - 1);
             row.select_nth_unstable_by(idx, |a, b| b.total_cmp(a));
@@ -140,7 +149,9 @@ fn offset(a: isize) -> usize {
 pub fn pick_peaks(novelty: &[f32], min_gap: usize, threshold_std: f32) -> Vec<usize> {
     let n = novelty.len();
     // The ends, where the kernel hangs off the matrix, are neither candidates nor statistics.
-    let interior = novelty.get(min_gap..n.saturating_sub(min_gap)).unwrap_or(&[]);
+    let interior = novelty
+        .get(min_gap..n.saturating_sub(min_gap))
+        .unwrap_or(&[]);
     if interior.is_empty() {
         return Vec::new();
     }
@@ -186,7 +197,13 @@ mod tests {
         let a = vec![1.0, 0.0, 0.0, 0.0];
         let b = vec![0.0, 0.0, 1.0, 0.0];
         let chroma: Vec<Vec<f32>> = (0..48)
-            .map(|i| if (16..32).contains(&i) { b.clone() } else { a.clone() })
+            .map(|i| {
+                if (16..32).contains(&i) {
+                    b.clone()
+                } else {
+                    a.clone()
+                }
+            })
             .collect();
         let mfcc: Vec<Vec<f32>> = (0..48).map(|i| vec![(i % 3) as f32, 1.0]).collect();
         let ssm = self_similarity(&chroma, &mfcc, 1, 0.5);

@@ -24,8 +24,16 @@ pub struct Prf {
 
 impl Prf {
     fn new(hits: f64, n_estimated: f64, n_reference: f64) -> Self {
-        let precision = if n_estimated > 0.0 { hits / n_estimated } else { 0.0 };
-        let recall = if n_reference > 0.0 { hits / n_reference } else { 0.0 };
+        let precision = if n_estimated > 0.0 {
+            hits / n_estimated
+        } else {
+            0.0
+        };
+        let recall = if n_reference > 0.0 {
+            hits / n_reference
+        } else {
+            0.0
+        };
         let f_measure = if precision + recall > 0.0 {
             2.0 * precision * recall / (precision + recall)
         } else {
@@ -125,7 +133,11 @@ mod tests {
 
     #[test]
     fn identical_labelings_score_one_whatever_the_names() {
-        let truth = sections(&[("verse", 0.0, 8.0), ("chorus", 8.0, 16.0), ("verse", 16.0, 24.0)]);
+        let truth = sections(&[
+            ("verse", 0.0, 8.0),
+            ("chorus", 8.0, 16.0),
+            ("verse", 16.0, 24.0),
+        ]);
         let est = sections(&[("A", 0.0, 8.0), ("B", 8.0, 16.0), ("A", 16.0, 24.0)]);
         assert_eq!(boundary_prf(&est, &truth, 0.5).f_measure, 1.0);
         assert_eq!(pairwise_prf(&est, &truth, 0.5).f_measure, 1.0);

@@ -84,7 +84,11 @@ fn embed(rows: &[Vec<f32>], embed: usize) -> Vec<Vec<f32>> {
     (0..n)
         .map(|i| {
             let mut v: Vec<f32> = (0..embed.max(1))
-                .flat_map(|k| rows[(i + k).saturating_sub(back).min(n - 1)].iter().copied())
+                .flat_map(|k| {
+                    rows[(i + k).saturating_sub(back).min(n - 1)]
+                        .iter()
+                        .copied()
+                })
                 .collect();
             normalize_l2(&mut v);
             v
@@ -138,7 +142,12 @@ mod tests {
             vec![1.0, 0.0, 0.0],
             vec![0.0, 1.0, 0.0],
         ];
-        let mfcc = vec![vec![1.0, 2.0], vec![3.0, 1.0], vec![1.0, 2.0], vec![3.0, 1.0]];
+        let mfcc = vec![
+            vec![1.0, 2.0],
+            vec![3.0, 1.0],
+            vec![1.0, 2.0],
+            vec![3.0, 1.0],
+        ];
         let ssm = self_similarity(&chroma, &mfcc, 1, 0.5);
         assert_eq!(ssm.len(), 4);
         assert!((ssm.get(0, 2) - 1.0).abs() < 1e-5);

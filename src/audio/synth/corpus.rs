@@ -55,7 +55,13 @@ pub fn corpus() -> Vec<(String, SongSpec)> {
                 s.stereo = true;
             }),
         ),
-        ("groove_96", song(96.0, |s| s.seed = 3)),
+        (
+            "groove_96_44k",
+            song(96.0, |s| {
+                s.seed = 3;
+                s.sample_rate_hz = rate(44_100);
+            }),
+        ),
         (
             "house_124_48k",
             song(124.0, |s| s.sample_rate_hz = rate(48_000)),
@@ -138,6 +144,17 @@ pub fn corpus() -> Vec<(String, SongSpec)> {
         .collect()
 }
 
+/// The spec of corpus song `name`, or of the demo song for `bundled`.
+pub fn corpus_song(name: &str) -> Option<SongSpec> {
+    if name == "bundled" {
+        return Some(bundled_song());
+    }
+    corpus()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, spec)| spec)
+}
+
 /// A corpus song at `tempo_bpm`, adjusted by `tweak`, then given a structure of about
 /// [`CORPUS_TARGET_SECS`] for its tempo and meter (intro, verse, chorus, verse, chorus, outro).
 fn song(tempo_bpm: f64, tweak: impl FnOnce(&mut SongSpec)) -> SongSpec {
@@ -188,7 +205,7 @@ mod tests {
         assert_eq!(names.len(), songs.len());
         for (name, spec) in &songs {
             spec.validate().unwrap_or_else(|e| panic!("{name}: {e}"));
-            let secs = spec.total_beats() as f64 * 60.0 / spec.tempo_bpm.min(spec.end_tempo_bpm());
+            let secs = spec.music_secs();
             assert!((18.0..=34.0).contains(&secs), "{name}: {secs} s");
         }
     }
@@ -197,7 +214,7 @@ mod tests {
     fn bundled_song_is_a_60_to_90_second_pop_song() {
         let spec = bundled_song();
         spec.validate().unwrap();
-        let secs = spec.total_beats() as f64 * 60.0 / spec.tempo_bpm;
+        let secs = spec.duration_secs();
         assert!((60.0..=90.0).contains(&secs), "{secs}");
         let choruses = spec
             .structure

@@ -1,4 +1,5 @@
-//! Mixing and mastering: events summed into a stereo bus, levelled, noise added, limited.
+//! Mixing and mastering: per-instrument levels ([`MixSpec`]), events summed into a stereo bus,
+//! levelled, noise added, limited.
 //!
 //! Each distinct voice is rendered once and cached; events only add scaled copies, so the cost
 //! is one pass over the output per event plus one render per distinct note. Mastering is
@@ -10,10 +11,78 @@ use std::f32::consts::FRAC_PI_4;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
 use super::arrange::Event;
 use super::dsp::white;
 use super::instruments::Voice;
+
+/// Linear gains of each instrument before the master limiter (0..=4; 0 mutes).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MixSpec {
+    /// Kick drum.
+    pub kick: f64,
+    /// Snare drum.
+    pub snare: f64,
+    /// Closed and open hi-hats.
+    pub hat: f64,
+    /// Hand claps.
+    pub clap: f64,
+    /// Bass line.
+    pub bass: f64,
+    /// Sustained and pulsed chord pads.
+    pub pad: f64,
+    /// Lead melody.
+    pub lead: f64,
+    /// Plucked-string arpeggios and chord stabs.
+    pub pluck: f64,
+}
+
+impl Default for MixSpec {
+    fn default() -> Self {
+        Self {
+            kick: 1.0,
+            snare: 0.7,
+            hat: 0.3,
+            clap: 0.45,
+            bass: 0.45,
+            pad: 0.16,
+            lead: 0.3,
+            pluck: 0.45,
+        }
+    }
+}
+
+impl MixSpec {
+    /// Only `kick` at its default level, everything else muted (for tests of drum timing).
+    pub fn kick_only() -> Self {
+        Self {
+            kick: 1.0,
+            snare: 0.0,
+            hat: 0.0,
+            clap: 0.0,
+            bass: 0.0,
+            pad: 0.0,
+            lead: 0.0,
+            pluck: 0.0,
+        }
+    }
+
+    /// Every level with its field name, for validation.
+    pub(crate) fn fields(&self) -> [(&'static str, f64); 8] {
+        [
+            ("kick", self.kick),
+            ("snare", self.snare),
+            ("hat", self.hat),
+            ("clap", self.clap),
+            ("bass", self.bass),
+            ("pad", self.pad),
+            ("lead", self.lead),
+            ("pluck", self.pluck),
+        ]
+    }
+}
 
 /// RMS level the mix is brought to before the limiter: -16 dBFS, a moderately loud master.
 const TARGET_RMS: f32 = 0.158;

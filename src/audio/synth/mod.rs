@@ -29,6 +29,7 @@ mod corpus;
 mod dsp;
 mod files;
 mod instruments;
+mod melody;
 mod mix;
 mod score;
 pub mod spec;
@@ -40,7 +41,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-pub use corpus::{bundled_song, corpus};
+pub use corpus::{bundled_song, corpus, corpus_song};
 pub use files::{write_beats, write_sections, write_song, write_wav, SongFiles};
 pub use spec::{MixSpec, Mode, SectionKind, SectionSpec, SongSpec, Syncopation};
 pub use truth::{parse_beats, BeatsParseError, GroundTruth, SectionSpan};

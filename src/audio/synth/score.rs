@@ -4,10 +4,7 @@
 //! place in the song, so repeated sections play the same notes. Positions are *straight*
 //! (unswung) beats; the timeline applies swing and tempo when placing them.
 
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
+use super::melody::melody;
 use super::spec::{SectionKind, SongSpec, Syncopation};
 use super::theory::{chord_root, triad, Key};
 
@@ -85,7 +82,7 @@ impl<'a> Composer<'a> {
             self.plucks(kind, bar, root, &mut hits);
         }
         if !drumless && matches!(kind, SectionKind::Chorus | SectionKind::Bridge) {
-            hits.extend(self.melody(kind, bars));
+            hits.extend(melody(self.spec, self.key, kind, bars));
         }
         hits
     }
@@ -127,6 +124,7 @@ impl<'a> Composer<'a> {
     }
 
     /// Chords struck on every beat, accenting the downbeat: the pulse when drums are absent.
+    /// They are short, and carry the rhythm alone, so they are struck harder than a held pad.
     fn pad_pulses(&self, bar: u32, root: i32, hits: &mut Vec<Hit>) {
         let origin = f64::from(bar) * self.beats_per_bar;
         for beat in 0..self.spec.beats_per_bar {
@@ -137,7 +135,7 @@ impl<'a> Composer<'a> {
                     degree - 7,
                     0.6,
                 );
-                hit.velocity = if beat == 0 { 1.0 } else { 0.7 };
+                hit.velocity = if beat == 0 { 1.6 } else { 1.15 };
                 hits.push(hit);
             }
         }
@@ -319,90 +317,4 @@ impl<'a> Composer<'a> {
             hits.push(hit);
         }
     }
-
-    /// A seeded melody phrase of up to four bars, repeated to fill the section: chord tones on
-    /// the beats, scale steps between them, the phrase's last note held to the bar's end.
-    fn melody(&self, kind: SectionKind, bars: u32) -> Vec<Hit> {
-        let mut rng = section_rng(self.spec.seed, kind);
-        let phrase_bars = bars.min(4);
-        let mut degree = 7;
-        let mut phrase: Vec<Hit> = Vec::new();
-        for bar in 0..phrase_bars {
-            let chord = triad(chord_root(kind, bar));
-            for beat in 0..self.spec.beats_per_bar {
-                let first = bar == 0 && beat == 0;
-                for (offset, len) in rhythm_cell(kind, first, &mut rng) {
-                    degree = if offset == 0.0 {
-                        nearest_chord_tone(chord, degree, &mut rng)
-                    } else {
-                        (degree + [-2, -1, -1, 1, 1, 2][rng.gen_range(0..6)]).clamp(4, 13)
-                    };
-                    let at = f64::from(bar) * self.beats_per_bar + f64::from(beat) + offset;
-                    let mut hit = self.note(at, Instrument::Lead, degree, 0.9 * len);
-                    hit.velocity = if offset == 0.0 { 0.9 } else { 0.75 };
-                    phrase.push(hit);
-                }
-            }
-        }
-        let phrase_len = f64::from(phrase_bars) * self.beats_per_bar;
-        if let Some(last) = phrase.last_mut() {
-            last.len_beats = phrase_len - last.at_beats - 0.1;
-        }
-        let repeats = bars.div_ceil(phrase_bars);
-        (0..repeats)
-            .flat_map(|r| {
-                phrase.iter().map(move |hit| Hit {
-                    at_beats: hit.at_beats + f64::from(r) * phrase_len,
-                    ..*hit
-                })
-            })
-            .filter(|hit| hit.at_beats < f64::from(bars) * self.beats_per_bar)
-            .collect()
-    }
-}
-
-/// The random stream of one kind of section, so every chorus draws the same melody.
-fn section_rng(seed: u64, kind: SectionKind) -> ChaCha8Rng {
-    let tag = kind as u64 + 1;
-    ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ tag)
-}
-
-/// Notes inside one beat as (offset, length) in beats.
-fn rhythm_cell(kind: SectionKind, first: bool, rng: &mut ChaCha8Rng) -> Vec<(f64, f64)> {
-    const CELLS: [&[(f64, f64)]; 5] = [
-        &[(0.0, 1.0)],
-        &[(0.0, 0.5), (0.5, 0.5)],
-        &[(0.0, 0.75), (0.75, 0.25)],
-        &[(0.5, 0.5)],
-        &[],
-    ];
-    // Weights per cell: the chorus hook is busy, the bridge sparse.
-    let weights: [u32; 5] = match kind {
-        SectionKind::Bridge => [4, 1, 0, 1, 3],
-        _ => [3, 3, 1, 1, 1],
-    };
-    if first {
-        return CELLS[0].to_vec();
-    }
-    let choices: Vec<usize> = (0..CELLS.len()).collect();
-    let pick = choices
-        .choose_weighted(rng, |&i| weights[i])
-        .map_or(0, |&i| i);
-    CELLS[pick].to_vec()
-}
-
-/// A chord tone (as a degree in 4..=13) near `degree`: the nearest or the second nearest.
-fn nearest_chord_tone(chord: [i32; 3], degree: i32, rng: &mut ChaCha8Rng) -> i32 {
-    let mut candidates: Vec<i32> = [-7, 0, 7, 14]
-        .iter()
-        .flat_map(|octave| chord.map(|tone| tone + octave))
-        .filter(|d| (4..=13).contains(d))
-        .collect();
-    candidates.sort_by_key(|d| ((d - degree).abs(), *d));
-    let pick = usize::from(rng.gen_bool(0.3));
-    candidates
-        .get(pick)
-        .or(candidates.first())
-        .copied()
-        .unwrap_or(7)
 }

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::mix::MixSpec;
 use crate::config::{InvalidField, Validate};
 use crate::units::SampleRate;
 
@@ -69,6 +70,22 @@ impl SongSpec {
     /// Total number of beats over all sections.
     pub fn total_beats(&self) -> u32 {
         self.total_bars() * self.beats_per_bar
+    }
+
+    /// Seconds from the first beat to the end of the last bar, along the tempo curve.
+    pub fn music_secs(&self) -> f64 {
+        let beats = f64::from(self.total_beats());
+        let (from_bpm, to_bpm) = (self.tempo_bpm, self.end_tempo_bpm());
+        if from_bpm == to_bpm {
+            60.0 * beats / from_bpm
+        } else {
+            60.0 * beats / (to_bpm - from_bpm) * (to_bpm / from_bpm).ln()
+        }
+    }
+
+    /// Length of the rendered song: lead-in, music and the ring-out tail.
+    pub fn duration_secs(&self) -> f64 {
+        self.lead_in_secs + self.music_secs() + super::TAIL_SECS
     }
 
     /// Tempo at the end of the song (equal to `tempo_bpm` without a ramp).
@@ -183,72 +200,6 @@ pub enum Mode {
     Minor,
 }
 
-/// Linear gains of each instrument before the master limiter (0..=4; 0 mutes).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct MixSpec {
-    /// Kick drum.
-    pub kick: f64,
-    /// Snare drum.
-    pub snare: f64,
-    /// Closed and open hi-hats.
-    pub hat: f64,
-    /// Hand claps.
-    pub clap: f64,
-    /// Bass line.
-    pub bass: f64,
-    /// Sustained and pulsed chord pads.
-    pub pad: f64,
-    /// Lead melody.
-    pub lead: f64,
-    /// Plucked-string arpeggios and chord stabs.
-    pub pluck: f64,
-}
-
-impl Default for MixSpec {
-    fn default() -> Self {
-        Self {
-            kick: 1.0,
-            snare: 0.55,
-            hat: 0.22,
-            clap: 0.35,
-            bass: 0.45,
-            pad: 0.16,
-            lead: 0.22,
-            pluck: 0.35,
-        }
-    }
-}
-
-impl MixSpec {
-    /// Only `kick` at its default level, everything else muted (for tests of drum timing).
-    pub fn kick_only() -> Self {
-        Self {
-            kick: 1.0,
-            snare: 0.0,
-            hat: 0.0,
-            clap: 0.0,
-            bass: 0.0,
-            pad: 0.0,
-            lead: 0.0,
-            pluck: 0.0,
-        }
-    }
-
-    fn fields(&self) -> [(&'static str, f64); 8] {
-        [
-            ("kick", self.kick),
-            ("snare", self.snare),
-            ("hat", self.hat),
-            ("clap", self.clap),
-            ("bass", self.bass),
-            ("pad", self.pad),
-            ("lead", self.lead),
-            ("pluck", self.pluck),
-        ]
-    }
-}
-
 impl Validate for SongSpec {
     fn validate(&self) -> Result<(), InvalidField> {
         check_tempo("tempo_bpm", self.tempo_bpm)?;
@@ -301,8 +252,7 @@ impl SongSpec {
     }
 
     fn validate_duration(&self) -> Result<(), InvalidField> {
-        let slowest_bpm = self.tempo_bpm.min(self.end_tempo_bpm());
-        let longest_secs = f64::from(self.total_beats()) * 60.0 / slowest_bpm;
+        let longest_secs = self.music_secs();
         if longest_secs > MAX_DURATION_SECS {
             return Err(InvalidField::new(
                 "structure",

@@ -44,11 +44,13 @@ pub fn compare(
     let mut cmd = Command::new(python);
     cmd.arg(SCRIPT).arg("--out").arg(&out);
     cmd.args(files.iter().map(|f| &f.audio));
+    let cpu_before = children_cpu_secs();
     let start = Instant::now();
     let status = cmd
         .status()
         .with_context(|| format!("{}: cannot run {SCRIPT}", python.display()))?;
     let librosa_process_secs = start.elapsed().as_secs_f64();
+    let librosa_cpu_secs = cpu_delta(cpu_before, children_cpu_secs());
     anyhow::ensure!(status.success(), "{SCRIPT} failed ({status})");
     let text =
         std::fs::read_to_string(&out).with_context(|| format!("{}: cannot read", out.display()))?;
@@ -63,7 +65,9 @@ pub fn compare(
     for ((file, result), lib) in files.iter().zip(results.iter_mut()).zip(&parsed.files) {
         result.librosa = Some(score_beats(&file.reference_secs, &lib.beats_secs));
     }
+    let cpu_before = children_cpu_secs();
     let our_processes_secs = time_our_processes(files, tmp.path())?;
+    let our_cpu_secs = cpu_delta(cpu_before, children_cpu_secs());
     let our_in_process_secs = results
         .iter()
         .map(|r| r.decode_secs + r.analysis_secs)
@@ -74,8 +78,31 @@ pub fn compare(
         our_in_process_secs,
         speedup_processes: librosa_process_secs / our_processes_secs.max(1e-9),
         speedup_in_process: librosa_process_secs / f64::max(our_in_process_secs, 1e-9),
+        librosa_cpu_secs,
+        our_processes_cpu_secs: our_cpu_secs,
+        speedup_cpu: librosa_cpu_secs
+            .zip(our_cpu_secs)
+            .map(|(l, o)| l / o.max(1e-9)),
         mean: mean_scores(results.iter().filter_map(|r| r.librosa.as_ref())),
     })
+}
+
+/// CPU time (user + system) of all waited-for child processes so far, from
+/// `/proc/self/stat` (`cutime`, `cstime`, in clock ticks of 1/100 s); `None` off Linux.
+/// On a shared machine wall time depends on the load; CPU time much less.
+fn children_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; cutime and cstime are fields 16 and 17.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let cutime: f64 = fields.get(13)?.parse().ok()?;
+    let cstime: f64 = fields.get(14)?.parse().ok()?;
+    Some((cutime + cstime) / 100.0)
+}
+
+/// Difference of two CPU-time readings.
+fn cpu_delta(before: Option<f64>, after: Option<f64>) -> Option<f64> {
+    Some(after? - before?)
 }
 
 /// Wall time of spawning `dancebot beats FILE --out ...` once per file, in sequence.

@@ -166,6 +166,7 @@ fn eval_file(
     let decode_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let env = onset_envelope(&audio.samples, cfg);
+    let onset_secs = start.elapsed().as_secs_f64();
     let grid = track_offline_envelope(&env, tracker);
     let analysis_secs = start.elapsed().as_secs_f64();
     let offline = score_beats(&file.reference_secs, &grid.beats_secs);
@@ -186,6 +187,7 @@ fn eval_file(
         online: online_scores,
         ahead_fraction: ahead,
         decode_secs,
+        onset_secs,
         analysis_secs,
         librosa: None,
     })

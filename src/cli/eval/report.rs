@@ -21,6 +21,8 @@ pub struct FileResult {
     pub ahead_fraction: Option<f64>,
     /// Decoding and resampling time.
     pub decode_secs: f64,
+    /// Onset envelope time (part of `analysis_secs`).
+    pub onset_secs: f64,
     /// Onset envelope plus offline tracking time.
     pub analysis_secs: f64,
     /// librosa's scores on this file, with `--librosa`.
@@ -73,6 +75,12 @@ pub struct LibrosaComparison {
     pub speedup_processes: f64,
     /// `librosa_process_secs / our_in_process_secs`.
     pub speedup_in_process: f64,
+    /// CPU time (user + system) of the Python process, where the OS reports it.
+    pub librosa_cpu_secs: Option<f64>,
+    /// CPU time of our per-file processes.
+    pub our_processes_cpu_secs: Option<f64>,
+    /// `librosa_cpu_secs / our_processes_cpu_secs`.
+    pub speedup_cpu: Option<f64>,
     /// librosa's mean scores (scored by our metrics).
     pub mean: BeatScores,
 }
@@ -92,6 +100,8 @@ pub struct EvalReport {
     pub hop_timing: Option<HopTiming>,
     /// Decoding time over all files.
     pub total_decode_secs: f64,
+    /// Onset envelope time over all files.
+    pub total_onset_secs: f64,
     /// Offline analysis (onsets + tracking) time over all files.
     pub total_analysis_secs: f64,
     /// Comparison with librosa.
@@ -114,6 +124,7 @@ impl EvalReport {
                 .then(|| ahead.iter().sum::<f64>() / ahead.len() as f64),
             hop_timing,
             total_decode_secs: files.iter().map(|f| f.decode_secs).sum(),
+            total_onset_secs: files.iter().map(|f| f.onset_secs).sum(),
             total_analysis_secs: files.iter().map(|f| f.analysis_secs).sum(),
             files,
             librosa,
@@ -155,9 +166,10 @@ impl EvalReport {
 
     fn print_timing(&self) {
         println!(
-            "offline: decode {:.3} s, analysis {:.3} s over {} files ({:.1} ms per file)",
+            "offline: decode {:.3} s, analysis {:.3} s (onsets {:.3} s) over {} files ({:.1} ms per file)",
             self.total_decode_secs,
             self.total_analysis_secs,
+            self.total_onset_secs,
             self.files.len(),
             1e3 * self.total_analysis_secs / self.files.len().max(1) as f64
         );
@@ -180,6 +192,11 @@ impl EvalReport {
                 l.our_in_process_secs,
                 l.speedup_in_process
             );
+            if let (Some(lc), Some(oc), Some(r)) =
+                (l.librosa_cpu_secs, l.our_processes_cpu_secs, l.speedup_cpu)
+            {
+                println!("CPU time: librosa {lc:.2} s, ours {oc:.2} s ({r:.1}x less)");
+            }
         }
     }
 }
