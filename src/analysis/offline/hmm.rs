@@ -283,7 +283,12 @@ mod tests {
 
     #[test]
     fn follows_a_tempo_change() {
+        // 50-frame beats, then a 10 % speed-up over five beats (2 % per beat), then 45.
         let mut truth: Vec<usize> = (30..800).step_by(50).collect();
+        for gap in [49, 48, 47, 46] {
+            let last = *truth.last().unwrap();
+            truth.push(last + gap);
+        }
         let last = *truth.last().unwrap();
         truth.extend((1..20).map(|i| last + 45 * i));
         let act = pulse_activation(last + 45 * 20, &truth);
