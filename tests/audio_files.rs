@@ -117,9 +117,8 @@ fn mp3_44100_mono_decodes() {
 
 #[test]
 fn ogg_vorbis_48000_stereo_decodes() {
-    // symphonia 0.5 does not trim the last Vorbis packet to the final granule position, so
-    // up to one packet (~15 ms here) of padding follows the second; the start is exact.
-    check_tone("tone440_stereo_48000.ogg", (1.0, 1.02), 0.5, 0.01);
+    // The padded last Vorbis packet is cut at the final granule position: exactly 1 s.
+    check_tone("tone440_stereo_48000.ogg", (1.0, 1.0), 0.5, 0.01);
 }
 
 #[test]
@@ -277,6 +276,32 @@ fn truncated_flac_is_corrupt() {
     let full = std::fs::read(fixture("tone440_left_stereo_48000.flac")).unwrap();
     let err = load_err(&write_temp(&dir, "cut.flac", &full[..full.len() / 2]));
     assert!(matches!(err, AudioError::Corrupt { .. }), "{err:?}");
+}
+
+#[test]
+fn truncated_mp3_is_corrupt() {
+    // The LAME info header declares the frame count, so a file cut in half is detected.
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::read(fixture("tone440_mono_44100.mp3")).unwrap();
+    let err = load_err(&write_temp(&dir, "cut.mp3", &full[..full.len() / 2]));
+    assert!(matches!(err, AudioError::Corrupt { .. }), "{err:?}");
+}
+
+#[test]
+fn streaming_source_is_spent_after_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = pcm16_wav(44_100, 44_100);
+    let path = write_temp(&dir, "cut_stream.wav", &full[..full.len() / 2]);
+    let mut source = FileSource::open(&path, analysis_rate()).unwrap();
+    let mut result = source.next_block();
+    while let Ok(Some(_)) = result {
+        result = source.next_block();
+    }
+    assert!(
+        matches!(result, Err(AudioError::Corrupt { .. })),
+        "{result:?}"
+    );
+    assert!(source.next_block().unwrap().is_none());
 }
 
 #[test]

@@ -80,6 +80,8 @@ pub struct MonoDecoder {
     decoder: Box<dyn Decoder>,
     track_id: u32,
     lossy: bool,
+    /// Cut the decoded stream at the declared length (Vorbis: see `trim_to_declared_length`).
+    trim_to_declared: bool,
     source_rate: SampleRate,
     declared_frames: Option<u64>,
     interleaved: Option<SampleBuffer<f32>>,
@@ -149,6 +151,7 @@ impl MonoDecoder {
             decoder,
             track_id,
             lossy: is_lossy_codec(params.codec),
+            trim_to_declared: params.codec == codecs::CODEC_TYPE_VORBIS,
             source_rate,
             declared_frames: params.n_frames,
             interleaved: None,
@@ -254,12 +257,31 @@ impl MonoDecoder {
                 &mut self.non_finite,
             );
             downmix_into(interleaved, channels, &mut self.mono);
-            self.decoded_frames += frames as u64;
+            self.trim_to_declared_length();
+            if self.mono.is_empty() {
+                continue;
+            }
+            self.decoded_frames += self.mono.len() as u64;
             if !self.defer_non_finite && self.non_finite.count > 0 {
                 return Err(self.non_finite_error());
             }
             return Ok(true);
         }
+    }
+
+    /// Vorbis pads its last packet; the stream's length is the final granule position, which
+    /// symphonia reports as the declared frame count but does not apply. We apply it. Other
+    /// codecs are left alone: an MP3 header's count can be stale (concatenated files), and
+    /// cutting music there would lose it.
+    fn trim_to_declared_length(&mut self) {
+        let Some(declared) = self.declared_frames.filter(|_| self.trim_to_declared) else {
+            return;
+        };
+        let room = declared.saturating_sub(self.decoded_frames);
+        let keep = usize::try_from(room)
+            .unwrap_or(usize::MAX)
+            .min(self.mono.len());
+        self.mono.truncate(keep);
     }
 
     fn is_lossy(&self) -> bool {

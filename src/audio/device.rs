@@ -102,6 +102,20 @@ impl std::fmt::Debug for DeviceSource {
 
 impl DeviceSource {
     /// Opens `device_name` (or the default device) with default options, resampling to `target`.
+    ///
+    /// ```no_run
+    /// use dancebot::audio::{device::DeviceSource, AudioSource};
+    /// use dancebot::units::SampleRate;
+    ///
+    /// let mut mic = DeviceSource::open(None, SampleRate::CD_HALF)?;
+    /// while let Some(block) = mic.next_block()? {
+    ///     // ... feed block.samples to the online tracker ...
+    ///     if mic.xruns() > 0 {
+    ///         eprintln!("{} frames lost so far", mic.dropped_frames());
+    ///     }
+    /// }
+    /// # Ok::<(), dancebot::audio::AudioError>(())
+    /// ```
     pub fn open(device_name: Option<&str>, target: SampleRate) -> Result<Self, AudioError> {
         let options = DeviceOptions {
             device_name: device_name.map(str::to_owned),
@@ -307,4 +321,25 @@ fn positive_secs(secs: f64, field: &str) -> Result<Duration, AudioError> {
     Err(AudioError::Device(format!(
         "{field} must be a positive number of seconds, got {secs}"
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_source_can_move_to_another_thread() {
+        fn assert_send<T: Send>() {}
+        assert_send::<DeviceSource>();
+    }
+
+    #[test]
+    fn options_reject_non_positive_durations() {
+        assert!(positive_secs(0.0, "read_timeout_secs").is_err());
+        assert!(positive_secs(f64::NAN, "ring_secs").is_err());
+        assert_eq!(
+            positive_secs(0.5, "ring_secs").unwrap(),
+            Duration::from_millis(500)
+        );
+    }
 }

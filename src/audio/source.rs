@@ -53,6 +53,21 @@ pub struct FileSource {
 
 impl FileSource {
     /// Opens `path` for streaming at `target`, in blocks of [`DEFAULT_BLOCK_LEN_SAMPLES`].
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use dancebot::audio::{source::FileSource, AudioSource};
+    /// use dancebot::units::SampleRate;
+    ///
+    /// let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audio/tone440_mono_44100.mp3");
+    /// let mut source = FileSource::open(&path, SampleRate::CD_HALF)?.with_block_len(4096);
+    /// let mut total = 0;
+    /// while let Some(block) = source.next_block()? {
+    ///     total += block.samples.len();
+    /// }
+    /// assert_eq!(total, 22_050);
+    /// # Ok::<(), dancebot::audio::AudioError>(())
+    /// ```
     pub fn open(path: &Path, target: SampleRate) -> Result<Self, AudioError> {
         let decoder = MonoDecoder::open(path)?;
         let resampler = StreamResampler::new(decoder.source_rate(), target)?;
@@ -111,8 +126,13 @@ impl AudioSource for FileSource {
         self.resampler.to_rate()
     }
 
+    /// The next block; after an error the source is spent and yields `None`.
     fn next_block(&mut self) -> Result<Option<AudioBlock>, AudioError> {
-        self.fill()?;
+        if let Err(e) = self.fill() {
+            self.finished = true;
+            self.pending.clear();
+            return Err(e);
+        }
         let rate = self.resampler.to_rate();
         Ok(take_block(
             &mut self.pending,

@@ -160,11 +160,22 @@ pub fn decode(activation: &[f32], frame_rate_hz: f64, cfg: &HmmConfig) -> Option
     let mut delta = vec![0.0f64; space.n_states];
     let mut links = vec![0u16; n * k_count];
     let mut ends = vec![0.0f64; k_count];
-    add_observation(&mut delta, &space, 0, activation[0], cfg);
+    // heads[k]: ring position of phase 0 of tempo k at the current frame, `(−t) mod τ_k`,
+    // stepped by one per frame (a division per tempo and frame cost a third of the decoding).
+    let mut heads = vec![0usize; k_count];
+    let gain = |a: f32| observation_gain(a, cfg.observation_lambda);
+    add_observation(&mut delta, &space, &heads, gain(activation[0]));
     for t in 1..n {
-        for (k, e) in ends.iter_mut().enumerate() {
-            *e = delta[space.slot(k, space.intervals[k] - 1, t - 1)];
+        // The slot of phase τ − 1 at t − 1 becomes phase 0 at t: read it before overwriting.
+        for ((e, h), (&off, &tau)) in ends
+            .iter_mut()
+            .zip(heads.iter_mut())
+            .zip(space.offsets.iter().zip(&space.intervals))
+        {
+            *h = if *h == 0 { tau - 1 } else { *h - 1 };
+            *e = delta[off + *h];
         }
+        let frame_links = &mut links[t * k_count..(t + 1) * k_count];
         for (k, from) in entries.iter().enumerate() {
             let mut best = (0usize, f64::NEG_INFINITY);
             for &(j, log_p) in from {
@@ -173,29 +184,25 @@ pub fn decode(activation: &[f32], frame_rate_hz: f64, cfg: &HmmConfig) -> Option
                     best = (j, v);
                 }
             }
-            delta[space.slot(k, 0, t)] = best.1;
-            links[t * k_count + k] = best.0 as u16;
+            delta[space.offsets[k] + heads[k]] = best.1;
+            frame_links[k] = best.0 as u16;
         }
-        add_observation(&mut delta, &space, t, activation[t], cfg);
+        add_observation(&mut delta, &space, &heads, gain(activation[t]));
     }
     Some(backtrack(&delta, &links, &space))
 }
 
-impl StateSpace {
-    /// Index of state `(k, φ)` at frame `t` in the ring layout.
-    fn slot(&self, k: usize, phase: usize, t: usize) -> usize {
-        let tau = self.intervals[k];
-        self.offsets[k] + (phase + tau - t % tau) % tau
-    }
+/// Log ratio of the beat and non-beat observation probabilities of activation `a`.
+fn observation_gain(a: f32, observation_lambda: f64) -> f64 {
+    let a = f64::from(a).clamp(1e-6, 1.0 - 1e-6);
+    a.ln() - ((1.0 - a) / (observation_lambda - 1.0)).ln()
 }
 
-/// Adds the beat-versus-other log observation ratio of frame `t` to the beat-region states.
-fn add_observation(delta: &mut [f64], space: &StateSpace, t: usize, a: f32, cfg: &HmmConfig) {
-    let a = f64::from(a).clamp(1e-6, 1.0 - 1e-6);
-    let gain = a.ln() - ((1.0 - a) / (cfg.observation_lambda - 1.0)).ln();
-    for (k, &off) in space.offsets.iter().enumerate() {
+/// Adds `gain` to the beat-region states (phases `0..region` of every tempo, starting at ring
+/// position `heads[k]` and wrapping).
+fn add_observation(delta: &mut [f64], space: &StateSpace, heads: &[usize], gain: f64) {
+    for (k, (&off, &first)) in space.offsets.iter().zip(heads).enumerate() {
         let (tau, region) = (space.intervals[k], space.beat_region[k]);
-        let first = space.slot(k, 0, t) - off;
         let run = region.min(tau - first);
         delta[off + first..off + first + run]
             .iter_mut()

@@ -12,6 +12,9 @@
 //! summed, panned) → master (level, noise, soft limiter). The same spec and seed always give
 //! the same samples; repeated sections at a constant tempo are sample-identical before noise.
 //!
+//! [`write_song`] writes `song.wav` (16-bit PCM), `song.beats` (`time_secs<TAB>position` per
+//! line, as common beat datasets) and `song.sections.json`; `dancebot synth` is its front end.
+//!
 //! ```
 //! use dancebot::audio::synth::{self, SectionKind, SectionSpec, SongSpec};
 //! let spec = SongSpec {

@@ -13,8 +13,11 @@ use crate::units::SampleRate;
 pub const MIN_TEMPO_BPM: f64 = 30.0;
 /// Fastest tempo a spec may ask for, at any point of a ramp.
 pub const MAX_TEMPO_BPM: f64 = 300.0;
-/// Longest song a spec may ask for; guards against specs that would eat all memory.
+/// Longest song a spec may ask for.
 pub const MAX_DURATION_SECS: f64 = 900.0;
+/// Most samples per channel a spec may ask for (about 11 minutes at 96 kHz); rendering holds a
+/// few buffers of this size, so this bounds memory to a few hundred megabytes.
+pub const MAX_SAMPLES: f64 = 64.0 * 1024.0 * 1024.0;
 
 /// A song to synthesize: tempo, meter, feel, arrangement, mix and output format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -259,6 +262,13 @@ impl SongSpec {
                 format!("song would last about {longest_secs:.0} s, over {MAX_DURATION_SECS} s"),
             ));
         }
+        let samples = self.duration_secs() * self.sample_rate_hz.hz_f64();
+        if samples > MAX_SAMPLES {
+            return Err(InvalidField::new(
+                "sample_rate_hz",
+                format!("{samples:.0} samples per channel at this rate, over {MAX_SAMPLES}"),
+            ));
+        }
         Ok(())
     }
 }
@@ -338,6 +348,22 @@ mod tests {
                     ..SongSpec::default()
                 },
                 "drumless_intro_bars",
+            ),
+            (
+                SongSpec {
+                    tempo_bpm: 30.0,
+                    structure: SectionSpec::pop_structure(64, 64),
+                    ..SongSpec::default()
+                },
+                "structure",
+            ),
+            (
+                SongSpec {
+                    sample_rate_hz: SampleRate::new(768_000).unwrap(),
+                    structure: SectionSpec::pop_structure(8, 16),
+                    ..SongSpec::default()
+                },
+                "sample_rate_hz",
             ),
             (
                 SongSpec {

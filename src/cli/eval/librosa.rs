@@ -1,11 +1,11 @@
 //! Speed and accuracy against librosa, whole process against whole process.
 //!
 //! librosa side: one Python process (`scripts/librosa_beats.py`) that imports librosa, then
-//! for every file `librosa.load(sr=22050)` and `librosa.beat.beat_track`; we time it from spawn
-//! to exit, so interpreter start-up and imports count, as they do for a user. Our side: our
-//! own binary spawned once per file (`dancebot beats FILE --out ...`), timed the same way, so
-//! our process start-up counts 33 times against librosa's once. The in-process decode +
-//! analysis total is reported beside it.
+//! for every file `librosa.load(sr=22050)` and `librosa.beat.beat_track`. Our side: one process
+//! of our own binary over the same files (`dancebot beats FILES... --out-dir DIR`), run twice:
+//! with the default `--jobs` (all cores) and with `--jobs 1` (one core, like librosa). Each is
+//! timed from spawn to exit, wall and CPU, so start-up, imports, decoding and output count as
+//! they do for a user. The in-process decode + analysis total is reported beside them.
 
 use std::path::Path;
 use std::process::Command;
@@ -15,7 +15,7 @@ use anyhow::Context;
 use dancebot::analysis::metrics::score_beats;
 use serde::Deserialize;
 
-use super::report::{FileResult, LibrosaComparison};
+use super::report::{FileResult, LibrosaComparison, ProcessTiming};
 use super::{mean_scores, Annotated};
 
 /// The script that runs librosa, relative to the repository root.
@@ -44,13 +44,8 @@ pub fn compare(
     let mut cmd = Command::new(python);
     cmd.arg(SCRIPT).arg("--out").arg(&out);
     cmd.args(files.iter().map(|f| &f.audio));
-    let cpu_before = children_cpu_secs();
-    let start = Instant::now();
-    let status = cmd
-        .status()
-        .with_context(|| format!("{}: cannot run {SCRIPT}", python.display()))?;
-    let librosa_process_secs = start.elapsed().as_secs_f64();
-    let librosa_cpu_secs = cpu_delta(cpu_before, children_cpu_secs());
+    let (status, librosa) =
+        timed(&mut cmd).with_context(|| format!("{}: cannot run {SCRIPT}", python.display()))?;
     anyhow::ensure!(status.success(), "{SCRIPT} failed ({status})");
     let text =
         std::fs::read_to_string(&out).with_context(|| format!("{}: cannot read", out.display()))?;
@@ -65,26 +60,37 @@ pub fn compare(
     for ((file, result), lib) in files.iter().zip(results.iter_mut()).zip(&parsed.files) {
         result.librosa = Some(score_beats(&file.reference_secs, &lib.beats_secs));
     }
-    let cpu_before = children_cpu_secs();
-    let our_processes_secs = time_our_processes(files, tmp.path())?;
-    let our_cpu_secs = cpu_delta(cpu_before, children_cpu_secs());
+    let jobs = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let ours = time_our_process(files, &tmp.path().join("ours"), jobs)?;
+    let ours_one_job = time_our_process(files, &tmp.path().join("ours_1"), 1)?;
     let our_in_process_secs = results
         .iter()
         .map(|r| r.decode_secs + r.analysis_secs)
         .sum();
-    Ok(LibrosaComparison {
-        librosa_process_secs,
-        our_processes_secs,
+    Ok(LibrosaComparison::new(
+        librosa,
+        ours,
+        jobs,
+        ours_one_job,
         our_in_process_secs,
-        speedup_processes: librosa_process_secs / our_processes_secs.max(1e-9),
-        speedup_in_process: librosa_process_secs / f64::max(our_in_process_secs, 1e-9),
-        librosa_cpu_secs,
-        our_processes_cpu_secs: our_cpu_secs,
-        speedup_cpu: librosa_cpu_secs
-            .zip(our_cpu_secs)
-            .map(|(l, o)| l / o.max(1e-9)),
-        mean: mean_scores(results.iter().filter_map(|r| r.librosa.as_ref())),
-    })
+        mean_scores(results.iter().filter_map(|r| r.librosa.as_ref())),
+    ))
+}
+
+/// Runs `cmd` to completion; its exit status, wall time and CPU time.
+fn timed(cmd: &mut Command) -> std::io::Result<(std::process::ExitStatus, ProcessTiming)> {
+    let cpu_before = children_cpu_secs();
+    let start = Instant::now();
+    let status = cmd.status()?;
+    let wall_secs = start.elapsed().as_secs_f64();
+    let cpu_secs = cpu_delta(cpu_before, children_cpu_secs());
+    Ok((
+        status,
+        ProcessTiming {
+            wall_secs,
+            cpu_secs,
+        },
+    ))
 }
 
 /// CPU time (user + system) of all waited-for child processes so far, from
@@ -105,23 +111,30 @@ fn cpu_delta(before: Option<f64>, after: Option<f64>) -> Option<f64> {
     Some(after? - before?)
 }
 
-/// Wall time of spawning `dancebot beats FILE --out ...` once per file, in sequence.
-fn time_our_processes(files: &[Annotated], tmp: &Path) -> anyhow::Result<f64> {
+/// Times one `dancebot beats FILES... --out-dir DIR --jobs N` over all files and checks that
+/// it wrote one output per file.
+fn time_our_process(files: &[Annotated], dir: &Path, jobs: usize) -> anyhow::Result<ProcessTiming> {
     let exe = std::env::current_exe().context("locating our own binary")?;
-    let start = Instant::now();
-    for (i, file) in files.iter().enumerate() {
-        let status = Command::new(&exe)
-            .arg("beats")
-            .arg(&file.audio)
-            .arg("--out")
-            .arg(tmp.join(format!("ours_{i}.json")))
-            .status()
-            .with_context(|| format!("{}: cannot run", exe.display()))?;
-        anyhow::ensure!(
-            status.success(),
-            "{}: dancebot beats failed",
-            file.audio.display()
-        );
-    }
-    Ok(start.elapsed().as_secs_f64())
+    let mut cmd = Command::new(&exe);
+    cmd.arg("beats")
+        .args(files.iter().map(|f| &f.audio))
+        .arg("--out-dir")
+        .arg(dir)
+        .arg("--jobs")
+        .arg(jobs.to_string());
+    let (status, timing) =
+        timed(&mut cmd).with_context(|| format!("{}: cannot run", exe.display()))?;
+    anyhow::ensure!(
+        status.success(),
+        "dancebot beats --out-dir failed ({status})"
+    );
+    let written = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot list", dir.display()))?
+        .count();
+    anyhow::ensure!(
+        written == files.len(),
+        "dancebot beats wrote {written} outputs for {} files",
+        files.len()
+    );
+    Ok(timing)
 }

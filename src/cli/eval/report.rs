@@ -62,27 +62,64 @@ impl HopTiming {
     }
 }
 
-/// Speed and accuracy against librosa.
+/// Wall and CPU time of one whole process, from spawn to exit.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ProcessTiming {
+    /// Wall time.
+    pub wall_secs: f64,
+    /// CPU time (user + system, all threads), where the OS reports it.
+    pub cpu_secs: Option<f64>,
+}
+
+/// Speed and accuracy against librosa: each side is one process over all files.
 #[derive(Debug, Clone, Serialize)]
 pub struct LibrosaComparison {
-    /// Wall time of the one Python process (interpreter start, imports, load, beat_track).
-    pub librosa_process_secs: f64,
-    /// Wall time of running our binary `dancebot beats FILE --out ...` once per file.
-    pub our_processes_secs: f64,
-    /// Our in-process decode + analysis time summed over files.
+    /// The Python process (interpreter start, imports, load, beat_track).
+    pub librosa: ProcessTiming,
+    /// `dancebot beats FILES... --out-dir DIR` with the default `--jobs` (all cores).
+    pub ours: ProcessTiming,
+    /// Worker threads of `ours`.
+    pub jobs: usize,
+    /// The same with `--jobs 1` (one core, as librosa).
+    pub ours_one_job: ProcessTiming,
+    /// Our in-process decode + analysis time summed over files (eval loop, one thread).
     pub our_in_process_secs: f64,
-    /// `librosa_process_secs / our_processes_secs`.
-    pub speedup_processes: f64,
-    /// `librosa_process_secs / our_in_process_secs`.
-    pub speedup_in_process: f64,
-    /// CPU time (user + system) of the Python process, where the OS reports it.
-    pub librosa_cpu_secs: Option<f64>,
-    /// CPU time of our per-file processes.
-    pub our_processes_cpu_secs: Option<f64>,
-    /// `librosa_cpu_secs / our_processes_cpu_secs`.
+    /// librosa wall / ours wall.
+    pub speedup_wall: f64,
+    /// librosa wall / ours with one job wall.
+    pub speedup_wall_one_job: f64,
+    /// librosa CPU / ours CPU (all jobs).
     pub speedup_cpu: Option<f64>,
     /// librosa's mean scores (scored by our metrics).
     pub mean: BeatScores,
+}
+
+impl LibrosaComparison {
+    /// Aggregates the three timed runs.
+    pub fn new(
+        librosa: ProcessTiming,
+        ours: ProcessTiming,
+        jobs: usize,
+        ours_one_job: ProcessTiming,
+        our_in_process_secs: f64,
+        mean: BeatScores,
+    ) -> Self {
+        let ratio = |a: f64, b: f64| a / b.max(1e-9);
+        Self {
+            speedup_wall: ratio(librosa.wall_secs, ours.wall_secs),
+            speedup_wall_one_job: ratio(librosa.wall_secs, ours_one_job.wall_secs),
+            speedup_cpu: librosa
+                .cpu_secs
+                .zip(ours.cpu_secs)
+                .map(|(l, o)| ratio(l, o)),
+            librosa,
+            ours,
+            jobs,
+            ours_one_job,
+            our_in_process_secs,
+            mean,
+        }
+    }
 }
 
 /// The whole benchmark.
@@ -180,24 +217,37 @@ impl EvalReport {
             );
         }
         if let Some(l) = &self.librosa {
-            println!(
-                "librosa: one process {:.2} s (F {:.3}, CMLt {:.3}, AMLt {:.3}); ours: {} processes {:.2} s ({:.1}x faster), in-process decode+analysis {:.2} s ({:.1}x)",
-                l.librosa_process_secs,
-                l.mean.f_measure,
-                l.mean.cml_t,
-                l.mean.aml_t,
-                self.files.len(),
-                l.our_processes_secs,
-                l.speedup_processes,
-                l.our_in_process_secs,
-                l.speedup_in_process
-            );
-            if let (Some(lc), Some(oc), Some(r)) =
-                (l.librosa_cpu_secs, l.our_processes_cpu_secs, l.speedup_cpu)
-            {
-                println!("CPU time: librosa {lc:.2} s, ours {oc:.2} s ({r:.1}x less)");
-            }
+            self.print_librosa(l);
         }
+    }
+
+    fn print_librosa(&self, l: &LibrosaComparison) {
+        let cpu = |t: &ProcessTiming| t.cpu_secs.map_or("-".into(), |c| format!("{c:.2} s"));
+        println!(
+            "librosa (F {:.3}, CMLt {:.3}, AMLt {:.3}), one process over {} files: wall {:.2} s, CPU {}",
+            l.mean.f_measure,
+            l.mean.cml_t,
+            l.mean.aml_t,
+            self.files.len(),
+            l.librosa.wall_secs,
+            cpu(&l.librosa)
+        );
+        println!(
+            "ours, one process, {} jobs: wall {:.2} s ({:.1}x faster), CPU {}{}",
+            l.jobs,
+            l.ours.wall_secs,
+            l.speedup_wall,
+            cpu(&l.ours),
+            l.speedup_cpu
+                .map_or(String::new(), |r| format!(" ({r:.1}x less)"))
+        );
+        println!(
+            "ours, one process, 1 job: wall {:.2} s ({:.1}x faster), CPU {}; in-process decode+analysis {:.2} s",
+            l.ours_one_job.wall_secs,
+            l.speedup_wall_one_job,
+            cpu(&l.ours_one_job),
+            l.our_in_process_secs
+        );
     }
 }
 
