@@ -4,11 +4,17 @@
 //! 100 ms ahead.
 //!
 //! ```text
-//! cargo run --release --example online_dev -- DIR [--dump OUT_DIR]
+//! cargo run --release --example online_dev -- DIR [--dump OUT_DIR] [--beats-out OUT_DIR]
 //! ```
+//!
+//! With `--beats-out`, each file's announced beat times go to `OUT_DIR/NAME.est`, one per line
+//! (to cross-check the score with mir_eval).
 //!
 //! With `--dump`, it also writes each file's onset frames (strength and the four bands, `f32`
 //! little-endian, five values per frame) to `OUT_DIR/NAME.onset` for offline study.
+
+// A command-line report: printing to stdout is its job.
+#![allow(clippy::print_stdout)]
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -30,6 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .position(|a| a == "--dump")
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from);
+    let beats_out = args
+        .iter()
+        .position(|a| a == "--beats-out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let cfg = AnalysisConfig::default();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -38,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     files.sort();
     let (mut sum_f, mut ahead, mut counted, mut n) = (0.0, 0usize, 0usize, 0usize);
     let (mut sum_cml, mut sum_aml) = (0.0, 0.0);
-    let mut hop_micros = Vec::new();
+    let (mut hop_micros, mut hop_cpu_micros) = (Vec::new(), Vec::new());
     for path in &files {
         let samples = load_mono(path, cfg.sample_rate_hz)?.samples;
         if let Some(out) = &dump {
@@ -47,7 +58,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let reference = load_beats(&path.with_extension("beats"))?;
         let grid = track_online(&samples, &cfg);
         let emitted = grid.emitted_at_secs.clone().unwrap_or_default();
-        hop_micros.extend(time_hops(&samples, &cfg));
+        if let Some(out) = &beats_out {
+            let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
+            let text: String = grid
+                .beats_secs
+                .iter()
+                .map(|b| format!("{b:.6}\n"))
+                .collect();
+            std::fs::write(out.join(format!("{name}.est")), text)?;
+        }
+        let (wall, cpu) = time_hops(&samples, &cfg);
+        hop_micros.extend(wall);
+        hop_cpu_micros.extend(cpu);
         let scores = score_beats(&reference, &grid.beats_secs);
         let f = scores.f_measure;
         let (a, c) = ahead_counts(&grid.beats_secs, &emitted);
@@ -72,15 +94,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sum_cml / n_f,
         sum_aml / n_f
     );
-    hop_micros.sort_by(f64::total_cmp);
-    let pick = |q: f64| hop_micros[((hop_micros.len() - 1) as f64 * q) as usize];
-    if !hop_micros.is_empty() {
-        println!(
-            "per-hop push: median {:.1} us, p99 {:.1} us, max {:.1} us",
-            pick(0.5),
-            pick(0.99),
-            pick(1.0)
-        );
+    for (label, values) in [("wall", &mut hop_micros), ("cpu", &mut hop_cpu_micros)] {
+        let (median, p99, max) = quantiles(values);
+        println!("per-hop push ({label}): median {median:.1} us, p99 {p99:.1} us, max {max:.1} us");
     }
     Ok(())
 }
@@ -112,17 +128,40 @@ fn dump_onsets(
     std::fs::write(out.join(format!("{name}.onset")), bytes)
 }
 
-/// Wall time of each hop-sized `push`, microseconds.
-fn time_hops(samples: &[f32], cfg: &AnalysisConfig) -> Vec<f64> {
+/// Wall time and on-CPU time of each hop-sized `push`, microseconds. The CPU time (from
+/// `/proc/thread-self/schedstat`, Linux only, else 0) excludes time spent preempted, which
+/// dominates the wall-time tail on a loaded machine.
+fn time_hops(samples: &[f32], cfg: &AnalysisConfig) -> (Vec<f64>, Vec<f64>) {
     let mut tracker = OnlineBeatTracker::new(cfg);
-    let mut out = Vec::with_capacity(samples.len() / cfg.hop_len_samples + 1);
-    let mut micros = Vec::with_capacity(samples.len() / cfg.hop_len_samples + 1);
+    let hops = samples.len() / cfg.hop_len_samples + 1;
+    let mut out = Vec::with_capacity(hops);
+    let (mut wall, mut cpu) = (Vec::with_capacity(hops), Vec::with_capacity(hops));
     for chunk in samples.chunks(tracker.hop_len_samples()) {
+        let cpu_start = thread_cpu_ns();
         let start = Instant::now();
         tracker.push(chunk, &mut out);
-        micros.push(start.elapsed().as_secs_f64() * 1e6);
+        wall.push(start.elapsed().as_secs_f64() * 1e6);
+        cpu.push(thread_cpu_ns().saturating_sub(cpu_start) as f64 / 1e3);
     }
-    micros
+    (wall, cpu)
+}
+
+/// Nanoseconds this thread has run on a CPU.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Median, p99 and max of `values` (sorted in place).
+fn quantiles(values: &mut [f64]) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let pick = |q: f64| {
+        let i = ((values.len().saturating_sub(1)) as f64 * q) as usize;
+        values.get(i).copied().unwrap_or(0.0)
+    };
+    (pick(0.5), pick(0.99), pick(1.0))
 }
 
 fn ahead_counts(beats: &[f64], emitted: &[f64]) -> (usize, usize) {

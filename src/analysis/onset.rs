@@ -86,7 +86,7 @@ impl OnsetDetector {
         stft.push(samples, |magnitudes| {
             bank.apply(magnitudes, mel);
             for m in mel.iter_mut() {
-                *m = (LOG_GAMMA * *m).ln_1p();
+                *m = log_1p(LOG_GAMMA * *m);
             }
             let slot = (*newest + 1) % history.len();
             let lagged = (slot + history.len() - LAG_FRAMES) % history.len();
@@ -106,6 +106,14 @@ impl OnsetDetector {
             on_frame(frame);
         });
     }
+}
+
+/// `ln(1 + x)` through the `f64` logarithm: for the non-negative `f32` magnitudes here `1 + x`
+/// is exact in `f64` down to `x ≈ 1e-9`, the result differs from `f32::ln_1p` by at most the
+/// last bit, and glibc's `f64` `ln` takes a fifth of the instructions of its `f32` `log1p`
+/// (which was 5 % of the whole offline tracker).
+fn log_1p(x: f32) -> f32 {
+    (1.0 + f64::from(x)).ln() as f32
 }
 
 /// `out[b] = max(x[b - w ..= b + w])`.

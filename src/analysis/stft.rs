@@ -87,11 +87,26 @@ impl Stft {
 struct RealMagnitudeFft {
     /// Complex FFT of `n / 2` points for even `n`, of `n` points for odd `n`.
     inner: Arc<dyn Fft<f32>>,
-    /// `e^{−2πik/n} / 2` for `k` in `1..⌈n/4⌉` (`realfft`'s twiddles).
-    twiddles: Vec<Complex32>,
+    /// Real and imaginary parts of `e^{−2πik/n} / 2` for `k` in `1..⌈n/4⌉` (`realfft`'s).
+    twiddle_re: Vec<f32>,
+    twiddle_im: Vec<f32>,
     packed: Vec<Complex32>,
     spectrum: Vec<Complex32>,
     scratch: Vec<Complex32>,
+    /// The spectrum's bins `k` and `n/2 − k` split into plain arrays, and the squared
+    /// magnitudes of the upper bins in ascending `k`: the twiddle loop then runs over
+    /// contiguous `f32`s and vectorizes.
+    pairs: SplitPairs,
+}
+
+/// Structure-of-arrays scratch of the twiddle pass, `m` entries each.
+#[derive(Default)]
+struct SplitPairs {
+    lo_re: Vec<f32>,
+    lo_im: Vec<f32>,
+    hi_re: Vec<f32>,
+    hi_im: Vec<f32>,
+    hi_power: Vec<f32>,
 }
 
 impl RealMagnitudeFft {
@@ -100,17 +115,26 @@ impl RealMagnitudeFft {
         let inner_len = if even { n / 2 } else { n };
         let inner = FftPlanner::<f32>::new().plan_fft_forward(inner_len);
         let twiddle_count = if even { n.div_ceil(4) } else { 0 };
-        let twiddles = (1..twiddle_count)
+        let twiddles: Vec<Complex32> = (1..twiddle_count)
             .map(|k| {
                 let angle = -2.0 * std::f64::consts::PI / n as f64 * k as f64;
                 Complex32::new(angle.cos() as f32, angle.sin() as f32) * 0.5
             })
             .collect();
+        let m = twiddles.len();
         Self {
             scratch: vec![Complex32::default(); inner.get_outofplace_scratch_len()],
             packed: vec![Complex32::default(); inner_len],
             spectrum: vec![Complex32::default(); inner_len],
-            twiddles,
+            twiddle_re: twiddles.iter().map(|t| t.re).collect(),
+            twiddle_im: twiddles.iter().map(|t| t.im).collect(),
+            pairs: SplitPairs {
+                lo_re: vec![0.0; m],
+                lo_im: vec![0.0; m],
+                hi_re: vec![0.0; m],
+                hi_im: vec![0.0; m],
+                hi_power: vec![0.0; m],
+            },
             inner,
         }
     }
@@ -137,45 +161,81 @@ impl RealMagnitudeFft {
             self.untangle(out);
         } else {
             for (m, c) in out.iter_mut().zip(&self.spectrum) {
-                *m = c.norm_sqr().sqrt();
+                *m = c.norm_sqr();
             }
+        }
+        // Squared norms first, square roots in one pass: a loop of only `sqrt` vectorizes.
+        for m in out.iter_mut() {
+            *m = m.sqrt();
         }
     }
 
-    /// The twiddle pass of an even-length real FFT, yielding magnitudes. Operation for
-    /// operation `realfft`'s, so each magnitude is bit-identical to `|realfft output|`.
-    fn untangle(&self, out: &mut [f32]) {
+    /// The twiddle pass of an even-length real FFT, yielding squared magnitudes. Operation
+    /// for operation `realfft`'s, so each value is bit-identical to `realfft`'s `norm_sqr`.
+    fn untangle(&mut self, out: &mut [f32]) {
         let half_len = self.spectrum.len();
         let (Some(&first), Some(last)) = (self.spectrum.first(), out.len().checked_sub(1)) else {
             return;
         };
-        // Squared norms first, square roots in one pass after: a separate loop of `sqrt`
-        // vectorizes, one inside the twiddle loop does not. Plain `sqrt(x²)`, not `abs`, to
-        // stay exactly on `norm_sqr().sqrt()`.
         let dc = first.re + first.im;
         let nyquist = first.re - first.im;
         out[0] = dc * dc;
         out[last] = nyquist * nyquist;
-        for (k, tw) in self.twiddles.iter().enumerate() {
-            let (lo, hi) = (k + 1, half_len - 1 - k);
-            let (a, b) = (self.spectrum[lo], self.spectrum[hi]);
-            let (sum_re, sum_im) = (a.re + b.re, a.im + b.im);
-            let (diff_re, diff_im) = (a.re - b.re, a.im - b.im);
-            let twiddled_re = sum_im * tw.re + diff_re * tw.im;
-            let twiddled_im = sum_im * tw.im - diff_re * tw.re;
-            let (half_sum_re, half_diff_im) = (0.5 * sum_re, 0.5 * diff_im);
-            let (re_lo, im_lo) = (half_sum_re + twiddled_re, half_diff_im + twiddled_im);
-            let (re_hi, im_hi) = (half_sum_re - twiddled_re, twiddled_im - half_diff_im);
-            out[lo] = re_lo * re_lo + im_lo * im_lo;
-            out[hi] = re_hi * re_hi + im_hi * im_hi;
+        let m = self.twiddle_re.len();
+        // Bins `1..=m` pair with bins `half_len − 1` down to `half_len − m`.
+        let (Some(spec_lo), Some(spec_hi)) = (
+            self.spectrum.get(1..=m),
+            self.spectrum.get(half_len - m..half_len),
+        ) else {
+            return;
+        };
+        self.pairs.split(spec_lo, spec_hi);
+        let (head, tail) = out.split_at_mut(half_len - m);
+        let (Some(out_lo), Some(out_hi)) = (head.get_mut(1..=m), tail.get_mut(..m)) else {
+            return;
+        };
+        self.pairs
+            .twiddle(&self.twiddle_re, &self.twiddle_im, out_lo);
+        for (o, &p) in out_hi.iter_mut().rev().zip(&self.pairs.hi_power) {
+            *o = p;
         }
         // With n / 2 even the middle bin pairs with itself and only its sign of `im` changes.
         if half_len % 2 == 0 {
-            let mid = self.spectrum[half_len / 2];
-            out[half_len / 2] = mid.norm_sqr();
+            out[half_len / 2] = self.spectrum[half_len / 2].norm_sqr();
         }
-        for m in out.iter_mut() {
-            *m = m.sqrt();
+    }
+}
+
+impl SplitPairs {
+    /// Splits `lo[k]` and `hi[m − 1 − k]` into the plain arrays.
+    fn split(&mut self, lo: &[Complex32], hi: &[Complex32]) {
+        let dest = self
+            .lo_re
+            .iter_mut()
+            .zip(self.lo_im.iter_mut())
+            .zip(self.hi_re.iter_mut().zip(self.hi_im.iter_mut()));
+        for (((lr, li), (hr, hi_)), (a, b)) in dest.zip(lo.iter().zip(hi.iter().rev())) {
+            (*lr, *li, *hr, *hi_) = (a.re, a.im, b.re, b.im);
+        }
+    }
+
+    /// `realfft`'s twiddle arithmetic on whole arrays; squared norms of the lower bins go to
+    /// `out_lo`, of the upper ones to `hi_power`.
+    fn twiddle(&mut self, tw_re: &[f32], tw_im: &[f32], out_lo: &mut [f32]) {
+        let m = out_lo.len();
+        let (lo_re, lo_im) = (&self.lo_re[..m], &self.lo_im[..m]);
+        let (hi_re, hi_im) = (&self.hi_re[..m], &self.hi_im[..m]);
+        let (tw_re, tw_im, hi_power) = (&tw_re[..m], &tw_im[..m], &mut self.hi_power[..m]);
+        for k in 0..m {
+            let (sum_re, sum_im) = (lo_re[k] + hi_re[k], lo_im[k] + hi_im[k]);
+            let (diff_re, diff_im) = (lo_re[k] - hi_re[k], lo_im[k] - hi_im[k]);
+            let twiddled_re = sum_im * tw_re[k] + diff_re * tw_im[k];
+            let twiddled_im = sum_im * tw_im[k] - diff_re * tw_re[k];
+            let (half_sum_re, half_diff_im) = (0.5 * sum_re, 0.5 * diff_im);
+            let (re_lo, im_lo) = (half_sum_re + twiddled_re, half_diff_im + twiddled_im);
+            let (re_hi, im_hi) = (half_sum_re - twiddled_re, twiddled_im - half_diff_im);
+            out_lo[k] = re_lo * re_lo + im_lo * im_lo;
+            hi_power[k] = re_hi * re_hi + im_hi * im_hi;
         }
     }
 }

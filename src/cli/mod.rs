@@ -7,6 +7,7 @@ pub mod beats;
 pub mod dance;
 pub mod doctor;
 pub mod eval;
+pub mod live;
 pub mod synth;
 
 use clap::{Parser, Subcommand};

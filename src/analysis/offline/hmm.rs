@@ -176,20 +176,27 @@ pub fn decode(activation: &[f32], frame_rate_hz: f64, cfg: &HmmConfig) -> Option
             *e = delta[off + *h];
         }
         let frame_links = &mut links[t * k_count..(t + 1) * k_count];
-        for (k, from) in entries.iter().enumerate() {
-            let mut best = (0usize, f64::NEG_INFINITY);
-            for &(j, log_p) in from {
-                let v = ends[j] + log_p;
-                if v > best.1 {
-                    best = (j, v);
-                }
-            }
-            delta[space.offsets[k] + heads[k]] = best.1;
-            frame_links[k] = best.0 as u16;
+        let into = entries.iter().zip(frame_links).zip(&space.offsets);
+        for (((from, link), &off), &head) in into.zip(&heads) {
+            let (j, score) = best_entry(from, &ends);
+            delta[off + head] = score;
+            *link = j as u16;
         }
         add_observation(&mut delta, &space, &heads, gain(activation[t]));
     }
     Some(backtrack(&delta, &links, &space))
+}
+
+/// The best `(from tempo, score)` of the transitions into one beat state; the first of equals.
+fn best_entry(from: &[(usize, f64)], ends: &[f64]) -> (usize, f64) {
+    let mut best = (0usize, f64::NEG_INFINITY);
+    for &(j, log_p) in from {
+        let v = ends[j] + log_p;
+        if v > best.1 {
+            best = (j, v);
+        }
+    }
+    best
 }
 
 /// Log ratio of the beat and non-beat observation probabilities of activation `a`.
