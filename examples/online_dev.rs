@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use dancebot::analysis::metrics::score_beats;
+use dancebot::analysis::metrics::{match_events, score_beats, trim_beats, F_MEASURE_WINDOW_SECS};
 use dancebot::analysis::online::{track_online, OnlineBeatTracker};
 use dancebot::analysis::onset::OnsetDetector;
 use dancebot::analysis::AnalysisConfig;
@@ -49,7 +49,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     files.sort();
     let (mut sum_f, mut ahead, mut counted, mut n) = (0.0, 0usize, 0usize, 0usize);
     let (mut sum_cml, mut sum_aml) = (0.0, 0.0);
-    let (mut hop_micros, mut hop_cpu_micros) = (Vec::new(), Vec::new());
+    let mut hop_micros = Vec::new();
+    let (mut truth_ahead, mut truth_matched, mut truth_refs) = (0usize, 0usize, 0usize);
     for path in &files {
         let samples = load_mono(path, cfg.sample_rate_hz)?.samples;
         if let Some(out) = &dump {
@@ -67,14 +68,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .collect();
             std::fs::write(out.join(format!("{name}.est")), text)?;
         }
-        let (wall, cpu) = time_hops(&samples, &cfg);
-        hop_micros.extend(wall);
-        hop_cpu_micros.extend(cpu);
+        hop_micros.extend(time_hops(&samples, &cfg));
         let scores = score_beats(&reference, &grid.beats_secs);
         let f = scores.f_measure;
         let (a, c) = ahead_counts(&grid.beats_secs, &emitted);
         ahead += a;
         counted += c;
+        let (hit, matched, refs) = ahead_of_truth(&reference, &grid.beats_secs, &emitted);
+        truth_ahead += hit;
+        truth_matched += matched;
+        truth_refs += refs;
         sum_f += f;
         sum_cml += scores.cml_t;
         sum_aml += scores.aml_t;
@@ -87,6 +90,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let frac = ahead as f64 / counted.max(1) as f64;
+    println!(
+        "reference beats after 5 s hit and announced >= 100 ms before the true beat: \
+         {:.3} of all, {:.3} of those hit",
+        truth_ahead as f64 / truth_refs.max(1) as f64,
+        truth_ahead as f64 / truth_matched.max(1) as f64
+    );
     let n_f = n.max(1) as f64;
     println!(
         "MEAN F={:.4} CMLt={:.4} AMLt={:.4} over {n} files, ahead={frac:.3}",
@@ -94,10 +103,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sum_cml / n_f,
         sum_aml / n_f
     );
-    for (label, values) in [("wall", &mut hop_micros), ("cpu", &mut hop_cpu_micros)] {
-        let (median, p99, max) = quantiles(values);
-        println!("per-hop push ({label}): median {median:.1} us, p99 {p99:.1} us, max {max:.1} us");
-    }
+    let (median, p99, max) = quantiles(&mut hop_micros);
+    println!("per-hop push: median {median:.1} us, p99 {p99:.1} us, max {max:.1} us");
     Ok(())
 }
 
@@ -128,30 +135,19 @@ fn dump_onsets(
     std::fs::write(out.join(format!("{name}.onset")), bytes)
 }
 
-/// Wall time and on-CPU time of each hop-sized `push`, microseconds. The CPU time (from
-/// `/proc/thread-self/schedstat`, Linux only, else 0) excludes time spent preempted, which
-/// dominates the wall-time tail on a loaded machine.
-fn time_hops(samples: &[f32], cfg: &AnalysisConfig) -> (Vec<f64>, Vec<f64>) {
+/// Wall time of each hop-sized `push`, microseconds (on a loaded machine the tail includes
+/// time spent preempted).
+fn time_hops(samples: &[f32], cfg: &AnalysisConfig) -> Vec<f64> {
     let mut tracker = OnlineBeatTracker::new(cfg);
     let hops = samples.len() / cfg.hop_len_samples + 1;
     let mut out = Vec::with_capacity(hops);
-    let (mut wall, mut cpu) = (Vec::with_capacity(hops), Vec::with_capacity(hops));
+    let mut wall = Vec::with_capacity(hops);
     for chunk in samples.chunks(tracker.hop_len_samples()) {
-        let cpu_start = thread_cpu_ns();
         let start = Instant::now();
         tracker.push(chunk, &mut out);
         wall.push(start.elapsed().as_secs_f64() * 1e6);
-        cpu.push(thread_cpu_ns().saturating_sub(cpu_start) as f64 / 1e3);
     }
-    (wall, cpu)
-}
-
-/// Nanoseconds this thread has run on a CPU.
-fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
+    wall
 }
 
 /// Median, p99 and max of `values` (sorted in place).
@@ -162,6 +158,25 @@ fn quantiles(values: &mut [f64]) -> (f64, f64, f64) {
         values.get(i).copied().unwrap_or(0.0)
     };
     (pick(0.5), pick(0.99), pick(1.0))
+}
+
+/// Reference beats after 5 s that a beat matched (±70 ms) and whose matched beat was
+/// announced at least 100 ms before the reference time: `(ahead, matched, references)`.
+fn ahead_of_truth(reference: &[f64], beats: &[f64], emitted: &[f64]) -> (usize, usize, usize) {
+    let reference = trim_beats(reference, SKIP_SECS);
+    let kept: Vec<(f64, f64)> = beats
+        .iter()
+        .zip(emitted)
+        .filter(|(&b, _)| b >= SKIP_SECS)
+        .map(|(&b, &e)| (b, e))
+        .collect();
+    let estimated: Vec<f64> = kept.iter().map(|k| k.0).collect();
+    let pairs = match_events(&reference, &estimated, F_MEASURE_WINDOW_SECS);
+    let ahead = pairs
+        .iter()
+        .filter(|&&(r, e)| reference[r] - kept[e].1 >= MIN_LEAD_SECS - 1e-9)
+        .count();
+    (ahead, pairs.len(), reference.len())
 }
 
 fn ahead_counts(beats: &[f64], emitted: &[f64]) -> (usize, usize) {

@@ -163,6 +163,26 @@ fn chunking_does_not_change_announcements() {
 }
 
 #[test]
+fn reset_forgets_the_past_and_state_is_reported() {
+    let truth = beat_times(128.0, 128.0, 10.0);
+    let signal = drums(&truth, 10.0);
+    let mut tracker = OnlineBeatTracker::new(&AnalysisConfig::default());
+    assert_eq!(tracker.tempo_bpm(), None);
+    let mut first = Vec::new();
+    tracker.push(&signal, &mut first);
+    let tempo = tracker.tempo_bpm().unwrap_or(0.0);
+    assert!((tempo - 128.0).abs() < 3.0, "tempo {tempo}");
+    let hops = signal.len() / tracker.hop_len_samples();
+    let expected_secs = (hops * tracker.hop_len_samples()) as f64 / rate_hz();
+    assert!((tracker.audio_time_secs() - expected_secs).abs() < 1e-9);
+    tracker.reset();
+    assert_eq!(tracker.audio_time_secs(), 0.0);
+    let mut second = Vec::new();
+    tracker.push(&signal, &mut second);
+    assert_eq!(first, second);
+}
+
+#[test]
 fn custom_lead_time_is_honoured_and_bad_config_rejected() {
     let truth = beat_times(120.0, 120.0, 15.0);
     let signal = drums(&truth, 15.0);

@@ -118,6 +118,16 @@ mod tests {
     }
 
     #[test]
+    fn dot_matches_a_plain_sum_for_every_length() {
+        for n in 0..40 {
+            let a: Vec<f32> = (0..n).map(|i| 0.5 + (i % 7) as f32).collect();
+            let b: Vec<f32> = (0..n + 3).map(|i| 1.0 / (1 + i) as f32).collect();
+            let plain: f64 = a.iter().zip(&b).map(|(x, y)| f64::from(x * y)).sum();
+            assert!((f64::from(dot(&a, &b)) - plain).abs() < 1e-5 * plain.max(1.0));
+        }
+    }
+
+    #[test]
     fn a_single_bin_lights_the_band_around_it() {
         let bank = MelFilterbank::new(22_050.0, 2048, 40, 0.0, 11_025.0);
         let mut spectrum = vec![0.0f32; 1025];

@@ -19,6 +19,7 @@ pub mod online;
 pub mod onset;
 pub mod sections;
 pub mod stft;
+pub mod streaming;
 pub mod tempo;
 
 use serde::{Deserialize, Serialize};

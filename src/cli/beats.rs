@@ -25,8 +25,17 @@ use dancebot::audio::decode::load_mono;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Audio files (WAV, FLAC, MP3, OGG); more than one needs `--out-dir`.
-    #[arg(required = true, num_args = 1..)]
+    #[arg(required_unless_present = "live", num_args = 1..)]
     pub audio: Vec<PathBuf>,
+    /// Listen to the sound card instead of files and print beats as they are announced.
+    #[arg(long, conflicts_with_all = ["online", "out", "out_dir"])]
+    pub live: bool,
+    /// Capture device for `--live` (a name from `dancebot doctor`; default: the system default).
+    #[arg(long, value_name = "NAME", requires = "live")]
+    pub device: Option<String>,
+    /// Stop `--live` after this many seconds of audio.
+    #[arg(long, value_name = "SECS", requires = "live")]
+    pub seconds: Option<f64>,
     /// Causal replay: beats as the live tracker would announce them.
     #[arg(long)]
     pub online: bool,
@@ -54,6 +63,9 @@ struct Job {
 
 /// Runs `dancebot beats`.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.live {
+        return super::live::run(args.device.as_deref(), args.seconds);
+    }
     let job = Job {
         cfg: AnalysisConfig::default(),
         tracker: load_tracker_config(args.tracker_config.as_deref())?,

@@ -164,27 +164,46 @@ pub fn decode(activation: &[f32], frame_rate_hz: f64, cfg: &HmmConfig) -> Option
     // stepped by one per frame (a division per tempo and frame cost a third of the decoding).
     let mut heads = vec![0usize; k_count];
     let gain = |a: f32| observation_gain(a, cfg.observation_lambda);
-    add_observation(&mut delta, &space, &heads, gain(activation[0]));
+    let first_gain = gain(activation[0]);
+    for (&off, &tau, &region) in space.tempos() {
+        add_to_ring(&mut delta[off..off + tau], 0, region, first_gain);
+    }
     for t in 1..n {
         // The slot of phase τ − 1 at t − 1 becomes phase 0 at t: read it before overwriting.
-        for ((e, h), (&off, &tau)) in ends
-            .iter_mut()
-            .zip(heads.iter_mut())
-            .zip(space.offsets.iter().zip(&space.intervals))
-        {
+        for ((e, h), (&off, &tau, _)) in ends.iter_mut().zip(heads.iter_mut()).zip(space.tempos()) {
             *h = if *h == 0 { tau - 1 } else { *h - 1 };
             *e = delta[off + *h];
         }
+        let g = gain(activation[t]);
         let frame_links = &mut links[t * k_count..(t + 1) * k_count];
-        let into = entries.iter().zip(frame_links).zip(&space.offsets);
-        for (((from, link), &off), &head) in into.zip(&heads) {
+        let per_tempo = entries.iter().zip(frame_links).zip(&heads);
+        for (((from, link), &head), (&off, &tau, &region)) in per_tempo.zip(space.tempos()) {
             let (j, score) = best_entry(from, &ends);
-            delta[off + head] = score;
             *link = j as u16;
+            let ring = &mut delta[off..off + tau];
+            ring[head] = score;
+            add_to_ring(ring, head, region, g);
         }
-        add_observation(&mut delta, &space, &heads, gain(activation[t]));
     }
     Some(backtrack(&delta, &links, &space))
+}
+
+impl StateSpace {
+    /// `(offset, τ, beat region)` of every tempo.
+    fn tempos(&self) -> impl Iterator<Item = (&usize, &usize, &usize)> {
+        self.offsets
+            .iter()
+            .zip(&self.intervals)
+            .zip(&self.beat_region)
+            .map(|((o, t), r)| (o, t, r))
+    }
+}
+
+/// Adds `gain` to the `region` ring slots from `first` on (the beat-region phases), wrapping.
+fn add_to_ring(ring: &mut [f64], first: usize, region: usize, gain: f64) {
+    let run = region.min(ring.len() - first);
+    ring[first..first + run].iter_mut().for_each(|d| *d += gain);
+    ring[..region - run].iter_mut().for_each(|d| *d += gain);
 }
 
 /// The best `(from tempo, score)` of the transitions into one beat state; the first of equals.
@@ -203,21 +222,6 @@ fn best_entry(from: &[(usize, f64)], ends: &[f64]) -> (usize, f64) {
 fn observation_gain(a: f32, observation_lambda: f64) -> f64 {
     let a = f64::from(a).clamp(1e-6, 1.0 - 1e-6);
     a.ln() - ((1.0 - a) / (observation_lambda - 1.0)).ln()
-}
-
-/// Adds `gain` to the beat-region states (phases `0..region` of every tempo, starting at ring
-/// position `heads[k]` and wrapping).
-fn add_observation(delta: &mut [f64], space: &StateSpace, heads: &[usize], gain: f64) {
-    for (k, (&off, &first)) in space.offsets.iter().zip(heads).enumerate() {
-        let (tau, region) = (space.intervals[k], space.beat_region[k]);
-        let run = region.min(tau - first);
-        delta[off + first..off + first + run]
-            .iter_mut()
-            .for_each(|d| *d += gain);
-        delta[off..off + region - run]
-            .iter_mut()
-            .for_each(|d| *d += gain);
-    }
 }
 
 /// Follows the back links from the best final state.
