@@ -11,6 +11,7 @@
 mod errors;
 mod riff;
 mod samples;
+mod wav;
 
 use std::fs::File;
 use std::io::{Seek, SeekFrom};
@@ -53,6 +54,18 @@ pub(super) const MAX_CHANNELS: usize = 32;
 /// # Ok::<(), dancebot::audio::AudioError>(())
 /// ```
 pub fn load_mono(path: &Path, target: SampleRate) -> Result<AudioBlock, AudioError> {
+    if let Some((mono, rate)) = wav::read_plain_wav_mono(path) {
+        let mut resampler = StreamResampler::new(rate, target)?;
+        let expected = usize::try_from(resampler.output_len_for(mono.len() as u64)).unwrap_or(0);
+        let mut samples = Vec::with_capacity(expected);
+        resampler.push(&mono, &mut samples)?;
+        resampler.finish(&mut samples)?;
+        return Ok(AudioBlock {
+            samples,
+            sample_rate: target,
+            t0_secs: 0.0,
+        });
+    }
     let mut decoder = MonoDecoder::open(path)?;
     decoder.defer_non_finite = true;
     let mut resampler = StreamResampler::new(decoder.source_rate(), target)?;

@@ -116,9 +116,19 @@ pub fn read_beats(path: &Path) -> anyhow::Result<Vec<f64>> {
     Ok(beats)
 }
 
-/// Fraction of reference beats after 5 s whose matched causal beat (±70 ms) was announced at
-/// least [`AHEAD_SECS`] before the reference beat.
-pub fn ahead_fraction(reference_secs: &[f64], online: &BeatGrid) -> f64 {
+/// How far ahead the causal tracker announced the beats it got right.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Ahead {
+    /// Of the causal beats after 5 s that match a reference beat (±70 ms, one-to-one), the
+    /// fraction announced at least [`AHEAD_SECS`] before that reference beat.
+    pub of_correct: f64,
+    /// The same count over all reference beats after 5 s: bounded by the causal recall, so it
+    /// measures accuracy and lead together.
+    pub of_reference: f64,
+}
+
+/// Lead of the causal beats against the reference (beats before 5 s are ignored).
+pub fn ahead_fraction(reference_secs: &[f64], online: &BeatGrid) -> Ahead {
     let emitted = online.emitted_at_secs.as_deref().unwrap_or(&[]);
     let reference = trim_beats(reference_secs, 5.0);
     let kept: Vec<(f64, f64)> = online
@@ -129,14 +139,16 @@ pub fn ahead_fraction(reference_secs: &[f64], online: &BeatGrid) -> f64 {
         .map(|(&b, &e)| (b, e))
         .collect();
     let estimated: Vec<f64> = kept.iter().map(|p| p.0).collect();
-    if reference.is_empty() {
-        return 0.0;
-    }
-    let ahead = match_events(&reference, &estimated, 0.07)
+    let matches = match_events(&reference, &estimated, 0.07);
+    let ahead = matches
         .iter()
         .filter(|&&(r, e)| reference[r] - kept[e].1 >= AHEAD_SECS)
         .count();
-    ahead as f64 / reference.len() as f64
+    let ratio = |n: usize| if n == 0 { 0.0 } else { ahead as f64 / n as f64 };
+    Ahead {
+        of_correct: ratio(matches.len()),
+        of_reference: ratio(reference.len()),
+    }
 }
 
 /// Times every `push` of one hop of samples through a fresh causal tracker (µs).

@@ -17,8 +17,8 @@ pub struct FileResult {
     pub offline: BeatScores,
     /// Causal tracker scores.
     pub online: Option<BeatScores>,
-    /// Fraction of reference beats (after 5 s) correctly announced ≥ 100 ms ahead.
-    pub ahead_fraction: Option<f64>,
+    /// How far ahead the causal tracker announced its correct beats.
+    pub ahead_fraction: Option<super::Ahead>,
     /// Decoding and resampling time.
     pub decode_secs: f64,
     /// Onset envelope time (part of `analysis_secs`).
@@ -131,8 +131,8 @@ pub struct EvalReport {
     pub mean_offline: BeatScores,
     /// Mean causal scores.
     pub mean_online: Option<BeatScores>,
-    /// Mean fraction of beats announced ahead.
-    pub mean_ahead_fraction: Option<f64>,
+    /// Mean over files of the announced-ahead fractions.
+    pub mean_ahead_fraction: Option<super::Ahead>,
     /// Causal hop timing.
     pub hop_timing: Option<HopTiming>,
     /// Decoding time over all files.
@@ -153,12 +153,15 @@ impl EvalReport {
         librosa: Option<LibrosaComparison>,
     ) -> Self {
         let online: Vec<BeatScores> = files.iter().filter_map(|f| f.online).collect();
-        let ahead: Vec<f64> = files.iter().filter_map(|f| f.ahead_fraction).collect();
+        let ahead: Vec<super::Ahead> = files.iter().filter_map(|f| f.ahead_fraction).collect();
+        let n_ahead = ahead.len().max(1) as f64;
         Self {
             mean_offline: mean_scores(files.iter().map(|f| &f.offline)),
             mean_online: (!online.is_empty()).then(|| mean_scores(online.iter())),
-            mean_ahead_fraction: (!ahead.is_empty())
-                .then(|| ahead.iter().sum::<f64>() / ahead.len() as f64),
+            mean_ahead_fraction: (!ahead.is_empty()).then(|| super::Ahead {
+                of_correct: ahead.iter().map(|a| a.of_correct).sum::<f64>() / n_ahead,
+                of_reference: ahead.iter().map(|a| a.of_reference).sum::<f64>() / n_ahead,
+            }),
             hop_timing,
             total_decode_secs: files.iter().map(|f| f.decode_secs).sum(),
             total_onset_secs: files.iter().map(|f| f.onset_secs).sum(),
@@ -171,29 +174,28 @@ impl EvalReport {
     /// Prints the table to stdout.
     pub fn print_table(&self) {
         println!(
-            "{:<32} {:>6} | {:>5} {:>5} {:>5} | {:>5} {:>5} {:>5} {:>6} | {:>5}",
-            "file", "bpm", "F", "CMLt", "AMLt", "onF", "onCML", "onAML", "ahead", "lbF"
+            "{:<32} {:>6} | {:>5} {:>5} {:>5} | {:>5} {:>5} {:>5} {:>11} | {:>5}",
+            "file", "bpm", "F", "CMLt", "AMLt", "onF", "onCML", "onAML", "ahead/ref", "lbF"
         );
         for f in &self.files {
             println!(
-                "{:<32} {:>6} | {} | {} {:>6} | {:>5}",
+                "{:<32} {:>6} | {} | {} {:>11} | {:>5}",
                 truncate(&f.name, 32),
                 f.tempo_bpm.map_or("-".into(), |b| format!("{b:.1}")),
                 scores_cells(Some(&f.offline)),
                 scores_cells(f.online.as_ref()),
-                f.ahead_fraction.map_or("-".into(), |a| format!("{a:.2}")),
+                ahead_cell(f.ahead_fraction),
                 f.librosa
                     .map_or("-".into(), |s| format!("{:.3}", s.f_measure)),
             );
         }
         println!(
-            "{:<32} {:>6} | {} | {} {:>6} | {:>5}",
+            "{:<32} {:>6} | {} | {} {:>11} | {:>5}",
             "MEAN",
             "",
             scores_cells(Some(&self.mean_offline)),
             scores_cells(self.mean_online.as_ref()),
-            self.mean_ahead_fraction
-                .map_or("-".into(), |a| format!("{a:.2}")),
+            ahead_cell(self.mean_ahead_fraction),
             self.librosa
                 .as_ref()
                 .map_or("-".into(), |l| format!("{:.3}", l.mean.f_measure)),
@@ -262,4 +264,11 @@ fn scores_cells(s: Option<&BeatScores>) -> String {
 /// At most `n` characters of `s`.
 fn truncate(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
+}
+
+/// `of_correct/of_reference`, e.g. `1.00/0.84`.
+fn ahead_cell(ahead: Option<super::Ahead>) -> String {
+    ahead.map_or("-".into(), |a| {
+        format!("{:.2}/{:.2}", a.of_correct, a.of_reference)
+    })
 }
