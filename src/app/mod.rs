@@ -3,3 +3,4 @@
 //! Pipelines know only the stage types and traits; the binary builds the concrete adapters.
 pub mod dance;
 pub mod live;
+pub mod plot;

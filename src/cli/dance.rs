@@ -52,6 +52,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ),
         ("features.json", serde_json::to_vec(&out.features)?),
         ("summary.json", serde_json::to_vec_pretty(&summary)?),
+        (
+            "beats.svg",
+            dancebot::app::plot::beats_svg(&out.features, &out.beats, &out.beats_online)
+                .into_bytes(),
+        ),
     ];
     for (name, bytes) in &files {
         dancebot::error::write_atomic(&args.out.join(name), bytes)?;

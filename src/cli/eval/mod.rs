@@ -275,3 +275,29 @@ pub fn mean_scores<'a>(scores: impl Iterator<Item = &'a BeatScores>) -> BeatScor
     }
     sum
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ahead_counts_lead_against_the_reference_beat() {
+        // Reference beats every 0.5 s from 5 s; the tracker hits four of them, one of which it
+        // announced too late (only 50 ms before the true beat), and misses the fifth.
+        let reference = [4.0, 5.0, 5.5, 6.0, 6.5, 7.0];
+        let online = BeatGrid {
+            beats_secs: vec![4.0, 5.01, 5.49, 6.02, 6.5, 9.0],
+            emitted_at_secs: Some(vec![3.8, 4.8, 5.3, 5.95, 6.3, 8.8]),
+            ..BeatGrid::default()
+        };
+        let ahead = ahead_fraction(&reference, &online);
+        assert!((ahead.of_correct - 3.0 / 4.0).abs() < 1e-12, "{ahead:?}");
+        assert!((ahead.of_reference - 3.0 / 5.0).abs() < 1e-12, "{ahead:?}");
+    }
+
+    #[test]
+    fn no_beats_gives_zero_not_nan() {
+        let ahead = ahead_fraction(&[], &BeatGrid::default());
+        assert_eq!(ahead, Ahead::default());
+    }
+}
