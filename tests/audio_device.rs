@@ -23,7 +23,9 @@ use std::time::Duration;
 use dancebot::audio::device::{list_input_devices, DeviceOptions, DeviceSource};
 use dancebot::audio::{AudioError, AudioSource};
 use dancebot::units::SampleRate;
-use realfft::RealFftPlanner;
+
+mod common;
+use common::{peak_hz, rms};
 
 const CHILD_MARKER: &str = "DANCEBOT_ALSA_FILE_CAPTURE_CHILD";
 const TEST_NAME: &str = "alsa_file_device_captures_the_file";
@@ -151,8 +153,8 @@ fn check_content(analysis: SampleRate) {
     }
     let second = ANALYSIS_HZ as usize;
     let margin = second / 10;
-    let first_hz = peak_hz(&captured[margin..second - margin]);
-    let second_hz = peak_hz(&captured[second + margin..2 * second - margin]);
+    let first_hz = peak_hz(&captured[margin..second - margin], ANALYSIS_HZ);
+    let second_hz = peak_hz(&captured[second + margin..2 * second - margin], ANALYSIS_HZ);
     eprintln!("dancebot-test: captured peaks {first_hz:.1} Hz then {second_hz:.1} Hz");
     assert!(
         (first_hz - 440.0).abs() < 3.0,
@@ -188,28 +190,4 @@ fn check_overruns_are_counted(analysis: SampleRate) {
     assert!(source.dropped_frames() > 0, "no dropped frames counted");
     let block = source.next_block().unwrap().unwrap();
     assert_eq!(block.samples.len(), 256);
-}
-
-fn peak_hz(samples: &[f32]) -> f64 {
-    let n = samples.len() & !1;
-    let mut frame: Vec<f32> = samples[..n]
-        .iter()
-        .enumerate()
-        .map(|(i, s)| s * (0.5 - 0.5 * (2.0 * std::f32::consts::PI * i as f32 / n as f32).cos()))
-        .collect();
-    let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
-    let mut spectrum = fft.make_output_vec();
-    fft.process(&mut frame, &mut spectrum).unwrap();
-    let mags: Vec<f64> = spectrum.iter().map(|c| f64::from(c.norm())).collect();
-    let k = (1..mags.len() - 1)
-        .max_by(|&a, &b| mags[a].total_cmp(&mags[b]))
-        .unwrap();
-    let (a, b, c) = (mags[k - 1].ln(), mags[k].ln(), mags[k + 1].ln());
-    let offset = 0.5 * (a - c) / (a - 2.0 * b + c);
-    (k as f64 + offset) * f64::from(ANALYSIS_HZ) / n as f64
-}
-
-fn rms(samples: &[f32]) -> f64 {
-    let sum: f64 = samples.iter().map(|&s| f64::from(s).powi(2)).sum();
-    (sum / samples.len() as f64).sqrt()
 }

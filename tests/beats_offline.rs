@@ -8,7 +8,6 @@
 use dancebot::analysis::metrics::{f_measure, score_beats};
 use dancebot::analysis::offline::track_offline;
 use dancebot::analysis::AnalysisConfig;
-use dancebot::audio::resample::resample_mono;
 use dancebot::audio::synth;
 use rand::{Rng, SeedableRng};
 
@@ -152,12 +151,7 @@ fn synthesized_corpus_mean_f_is_at_least_097() {
     let mut scores = Vec::new();
     for (name, spec) in synth::corpus() {
         let song = synth::render(&spec).unwrap();
-        let mono = song.mono();
-        let samples = if song.sample_rate == cfg.sample_rate_hz {
-            mono
-        } else {
-            resample_mono(&mono, song.sample_rate, cfg.sample_rate_hz).unwrap()
-        };
+        let samples = song.mono_at(cfg.sample_rate_hz).unwrap();
         let got = track_offline(&samples, &cfg);
         let f = score_beats(&song.truth.beats_secs, &got.beats_secs).f_measure;
         eprintln!("{name}: F {f:.3}");

@@ -7,7 +7,6 @@ use dancebot::analysis::online::{
     track_online, track_online_with, BeatAnnouncement, OnlineBeatTracker, OnlineConfig,
 };
 use dancebot::analysis::AnalysisConfig;
-use dancebot::audio::resample::resample_mono;
 use dancebot::audio::synth;
 
 /// Beats after this time count (the evaluation protocol's warm-up).
@@ -213,12 +212,7 @@ fn synth_corpus_is_tracked_ahead() {
     let mut scores = Vec::new();
     for (name, spec) in synth::corpus() {
         let song = synth::render(&spec).unwrap();
-        let mono = song.mono();
-        let samples = if song.sample_rate == cfg.sample_rate_hz {
-            mono
-        } else {
-            resample_mono(&mono, song.sample_rate, cfg.sample_rate_hz).unwrap()
-        };
+        let samples = song.mono_at(cfg.sample_rate_hz).unwrap();
         let f = check(&name, &song.truth.beats_secs, &samples, 0.0);
         scores.push((name, f));
     }

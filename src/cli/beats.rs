@@ -18,8 +18,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::Context;
 use dancebot::analysis::offline::{track_offline_envelope, OfflineConfig};
 use dancebot::analysis::onset::onset_envelope;
+use dancebot::analysis::streaming::onset_envelope_of_source;
 use dancebot::analysis::{online, AnalysisConfig, BeatGrid};
 use dancebot::audio::decode::load_mono;
+use dancebot::audio::source::FileSource;
+use dancebot::audio::AudioSource;
 
 /// Arguments of `dancebot beats`.
 #[derive(Debug, clap::Args)]
@@ -99,17 +102,44 @@ pub fn load_tracker_config(path: Option<&Path>) -> anyhow::Result<OfflineConfig>
 
 /// Decodes and tracks one file.
 fn track_file(audio: &Path, job: &Job) -> anyhow::Result<BeatGrid> {
-    let decoded = load_mono(audio, job.cfg.sample_rate_hz)?;
     let grid = if job.online {
-        online::track_online(&decoded.samples, &job.cfg)
+        track_online_streaming(audio, &job.cfg)?
     } else {
-        let env = onset_envelope(&decoded.samples, &job.cfg);
+        let env = if is_long(audio) {
+            let mut source = FileSource::open(audio, job.cfg.sample_rate_hz)?;
+            onset_envelope_of_source(&mut source, &job.cfg)
+                .with_context(|| audio.display().to_string())?
+                .0
+        } else {
+            onset_envelope(&load_mono(audio, job.cfg.sample_rate_hz)?.samples, &job.cfg)
+        };
         track_offline_envelope(&env, &job.tracker)
     };
     if grid.beats_secs.is_empty() {
         tracing::warn!(file = %audio.display(), "no beats found (silence or no pulse)");
     }
     Ok(grid)
+}
+
+/// Files larger than this on disk are streamed block by block, so an hour-long recording is
+/// analysed in bounded memory (the offline tracker keeps only the onset envelope, about 7 MB
+/// an hour). Smaller files are loaded whole, which is faster for plain WAV; both give the same
+/// envelope (`analysis::streaming` tests it).
+const STREAM_ABOVE_BYTES: u64 = 64 * 1024 * 1024;
+
+fn is_long(audio: &Path) -> bool {
+    std::fs::metadata(audio).is_ok_and(|m| m.len() > STREAM_ABOVE_BYTES)
+}
+
+/// Replays a file through the causal tracker block by block, as it would hear it live.
+fn track_online_streaming(audio: &Path, cfg: &AnalysisConfig) -> anyhow::Result<BeatGrid> {
+    let mut source = FileSource::open(audio, cfg.sample_rate_hz)?;
+    let mut tracker = online::OnlineBeatTracker::new(cfg);
+    let mut announced = Vec::new();
+    while let Some(block) = source.next_block()? {
+        tracker.push(&block.samples, &mut announced);
+    }
+    Ok(online::grid_from_announcements(&announced))
 }
 
 /// Writes the grid as JSON to `out`, or to stdout.

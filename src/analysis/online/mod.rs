@@ -247,6 +247,12 @@ pub fn track_online_with(
 fn replay(tracker: &mut OnlineBeatTracker, samples: &[f32]) -> BeatGrid {
     let mut out = Vec::new();
     tracker.push(samples, &mut out);
+    grid_from_announcements(&out)
+}
+
+/// The beat grid of a causal run: announced beats, the announcement times, the tempo at each
+/// announcement and their median as the global tempo.
+pub fn grid_from_announcements(out: &[BeatAnnouncement]) -> BeatGrid {
     let tempo_per_beat_bpm: Vec<f64> = out.iter().map(|a| a.tempo_bpm).collect();
     BeatGrid {
         tempo_bpm: median(&tempo_per_beat_bpm),

@@ -91,6 +91,12 @@ impl Song {
         }
     }
 
+    /// The mono downmix resampled to `rate` (unchanged when the song is already at `rate`),
+    /// e.g. the analysis rate.
+    pub fn mono_at(&self, rate: SampleRate) -> Result<Vec<f32>, crate::audio::AudioError> {
+        crate::audio::resample::resample_mono(&self.mono(), self.sample_rate, rate)
+    }
+
     /// The mono downmix as one audio block starting at 0 s, ready for analysis.
     pub fn mono_block(&self) -> AudioBlock {
         AudioBlock {
