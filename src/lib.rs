@@ -17,6 +17,7 @@ pub mod units;
 
 pub mod analysis;
 pub mod audio;
+pub mod choreography;
 
 pub mod app;
 pub mod doctor;
