@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod audio;
 pub mod choreography;
 pub mod robot;
+pub mod safety;
 
 pub mod app;
 pub mod doctor;
