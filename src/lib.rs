@@ -18,6 +18,7 @@ pub mod units;
 pub mod analysis;
 pub mod audio;
 pub mod choreography;
+pub mod retarget;
 pub mod robot;
 pub mod safety;
 
