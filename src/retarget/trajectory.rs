@@ -94,7 +94,7 @@ impl JointTrajectory {
         if let Some(i) = self
             .times_secs
             .windows(2)
-            .position(|w| !(w[1] > w[0]) || !w[0].is_finite() || !w[1].is_finite())
+            .position(|w| w[1] <= w[0] || !w[0].is_finite() || !w[1].is_finite())
         {
             return Err(format!(
                 "times_secs[{}] is not after times_secs[{i}]",
