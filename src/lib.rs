@@ -18,12 +18,14 @@ pub mod units;
 pub mod analysis;
 pub mod audio;
 pub mod choreography;
+pub mod render;
 pub mod retarget;
 pub mod robot;
 pub mod safety;
 
 pub mod app;
 pub mod doctor;
+pub mod video;
 
 #[cfg(feature = "ros")]
 pub mod ros;

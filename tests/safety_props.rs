@@ -17,6 +17,7 @@ fn wild_value() -> impl Strategy<Value = f64> {
 #[derive(Debug, Clone)]
 enum Event {
     Command(Vec<f64>),
+    Moving(Vec<f64>, Vec<f64>),
     Tick(f64),
     Silence(f64),
     EStop,
@@ -26,7 +27,9 @@ enum Event {
 
 fn event(n: usize) -> impl Strategy<Value = Event> {
     prop_oneof![
-        8 => prop::collection::vec(wild_value(), n).prop_map(Event::Command),
+        4 => prop::collection::vec(wild_value(), n).prop_map(Event::Command),
+        4 => (prop::collection::vec(wild_value(), n), prop::collection::vec(wild_value(), n))
+            .prop_map(|(p, v)| Event::Moving(p, v)),
         8 => (0.0f64..0.05).prop_map(Event::Tick),
         1 => (0.0f64..2.0).prop_map(Event::Silence),
         1 => Just(Event::EStop),
@@ -66,6 +69,7 @@ proptest! {
         for e in events {
             match e {
                 Event::Command(c) => { let _ = layer.command(&c, now).unwrap(); }
+                Event::Moving(p, v) => { let _ = layer.command_moving(&p, Some(&v), now).unwrap(); }
                 Event::Silence(s) => now += s,
                 Event::EStop => { layer.estop(now); prev_v = None; }
                 Event::Enable(m) => {

@@ -119,6 +119,7 @@ pub struct SafetyLayer {
     state: SafetyState,
     joints: Vec<JointState>,
     desired: Vec<f64>,
+    desired_velocity: Vec<f64>,
     home: Vec<f64>,
     positions: Vec<f64>,
     velocities: Vec<f64>,
@@ -152,6 +153,7 @@ impl SafetyLayer {
             state: SafetyState::Disabled,
             joints: vec![JointState::default(); n],
             desired: home_rad.clone(),
+            desired_velocity: vec![0.0; n],
             home: home_rad,
             positions: vec![0.0; n],
             velocities: vec![0.0; n],
@@ -203,6 +205,7 @@ impl SafetyLayer {
             };
         }
         self.desired = self.joints.iter().map(|j| j.position_rad).collect();
+        self.desired_velocity.fill(0.0);
         self.set_state(SafetyState::Starting, now_secs);
         self.last_command_secs = now_secs;
         Ok(())
@@ -223,11 +226,26 @@ impl SafetyLayer {
         self.set_state(SafetyState::EStopped, now_secs);
     }
 
-    /// A fresh desired pose (command order). NaN entries keep that joint's previous target;
-    /// infinite or out-of-range ones are limited on the next ticks. Returns whether the layer
-    /// accepted it (commands are ignored while disabled, stopping or e-stopped).
+    /// A fresh desired pose (command order), a fixed target. NaN entries keep that joint's
+    /// previous target; infinite or out-of-range ones are limited on the next ticks. Returns
+    /// whether the layer accepted it (commands are ignored while disabled, stopping or
+    /// e-stopped).
     pub fn command(&mut self, desired_rad: &[f64], now_secs: f64) -> Result<bool, SafetyError> {
+        self.command_moving(desired_rad, None, now_secs)
+    }
+
+    /// A fresh desired pose with the reference's velocity (from a trajectory), so a moving
+    /// reference is tracked without lag. Velocities are capped like positions; NaN counts as 0.
+    pub fn command_moving(
+        &mut self,
+        desired_rad: &[f64],
+        velocities_rad_per_s: Option<&[f64]>,
+        now_secs: f64,
+    ) -> Result<bool, SafetyError> {
         check_len(&self.limits, desired_rad.len())?;
+        if let Some(v) = velocities_rad_per_s {
+            check_len(&self.limits, v.len())?;
+        }
         match self.state {
             SafetyState::Disabled | SafetyState::Stopping | SafetyState::EStopped => {
                 return Ok(false)
@@ -237,9 +255,10 @@ impl SafetyLayer {
             }
             SafetyState::Starting | SafetyState::Active => {}
         }
-        for (d, &x) in self.desired.iter_mut().zip(desired_rad) {
+        for (i, &x) in desired_rad.iter().enumerate() {
             if !x.is_nan() {
-                *d = x;
+                self.desired[i] = x;
+                self.desired_velocity[i] = velocities_rad_per_s.map_or(0.0, |v| v[i]);
             }
         }
         self.last_command_secs = now_secs;
@@ -291,6 +310,7 @@ impl SafetyLayer {
     }
 
     fn step_joints(&mut self, now_secs: f64, dt: f64) {
+        let moving = matches!(self.state, SafetyState::Starting | SafetyState::Active);
         let (scale, target): (f64, &[f64]) = match self.state {
             SafetyState::Starting => {
                 let ramp = if self.cfg.soft_start_secs > 0.0 {
@@ -306,7 +326,12 @@ impl SafetyLayer {
         };
         for (i, (j, l)) in self.joints.iter_mut().zip(self.limits.limits()).enumerate() {
             let want = target.get(i).copied().unwrap_or(f64::NAN);
-            *j = limiter::step(*j, want, l, scale, dt);
+            let v_ref = if moving {
+                self.desired_velocity[i]
+            } else {
+                0.0
+            };
+            *j = limiter::step(*j, want, v_ref, l, scale, dt);
         }
     }
 

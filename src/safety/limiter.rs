@@ -41,17 +41,22 @@ pub struct JointState {
     pub velocity_rad_per_s: f64,
 }
 
-/// Advances `state` one tick of `dt` seconds toward `desired_rad` within `limit`, with speed
-/// further capped at `speed_scale · v_max` (soft start and homing use a scale below 1).
-/// A non-finite desired position brakes the joint to a stop.
+/// Advances `state` one tick of `dt` seconds toward `desired_rad` (where the joint should be
+/// at the end of the tick) moving at `desired_velocity_rad_per_s` (the reference's own speed,
+/// 0 for a fixed target), within `limit`, with speed capped at `speed_scale · v_max` (soft
+/// start and homing use a scale below 1). A non-finite desired position brakes the joint to a
+/// stop; a non-finite desired velocity counts as 0.
 ///
-/// Precedence, from hard to soft: position range, acceleration, speed cap, reaching the target
-/// without overshoot. The state must be inside the limits on entry (the layer guarantees it);
-/// the result is then inside the limits, within `v_max`, and within `a_max` of the previous
-/// velocity.
+/// A feasible moving reference is tracked exactly (the velocity is the reference's plus the
+/// error closed this tick); a distant one is approached at full speed and braked so it is
+/// reached without overshoot, relative to the reference's motion. Precedence, from hard to
+/// soft: position range, acceleration, speed cap, tracking. The state must be inside the limits
+/// on entry (the layer guarantees it); the result is then inside the limits, within `v_max`,
+/// and within `a_max · dt` of the previous velocity.
 pub fn step(
     state: JointState,
     desired_rad: f64,
+    desired_velocity_rad_per_s: f64,
     limit: &JointLimit,
     speed_scale: f64,
     dt: f64,
@@ -62,9 +67,15 @@ pub fn step(
     let v_cap = limit.max_velocity_rad_per_s * clamp(speed_scale, 0.0, 1.0);
     let v_want = if desired_rad.is_finite() {
         let target = clamp(desired_rad, limit.lower_rad, limit.upper_rad);
-        let to_target = target - q;
-        let v_want = clamp(to_target / dt, -v_cap, v_cap);
-        v_want.signum() * v_want.abs().min(stopping_speed(to_target.abs(), a, dt))
+        let v_ref = if desired_velocity_rad_per_s.is_finite() {
+            clamp(desired_velocity_rad_per_s, -v_cap, v_cap)
+        } else {
+            0.0
+        };
+        // Error left if we simply moved with the reference this tick.
+        let err = target - q - v_ref * dt;
+        let close = (err.abs() / dt).min(stopping_speed(err.abs(), a, dt));
+        clamp(v_ref + err.signum() * close, -v_cap, v_cap)
     } else {
         0.0
     };
@@ -120,7 +131,7 @@ mod tests {
         let mut s = JointState::default();
         let mut peak: f64 = 0.0;
         for _ in 0..200 {
-            let n = step(s, 5.0, &LIMIT, 1.0, 0.01);
+            let n = step(s, 5.0, 0.0, &LIMIT, 1.0, 0.01);
             assert!((n.velocity_rad_per_s - s.velocity_rad_per_s).abs() <= 0.1 + 1e-12);
             peak = peak.max(n.velocity_rad_per_s);
             s = n;
@@ -131,12 +142,31 @@ mod tests {
     }
 
     #[test]
+    fn a_feasible_moving_reference_is_tracked_exactly() {
+        // Starts at rest while the reference moves: catches up within the acceleration limit,
+        // then follows exactly.
+        let mut s = JointState::default();
+        for k in 1..300 {
+            let t = k as f64 * 0.01;
+            let (r, vr) = (0.5 * (3.0 * t).sin(), 1.5 * (3.0 * t).cos());
+            s = step(s, r, vr, &LIMIT, 1.0, 0.01);
+            if k > 60 {
+                assert!(
+                    (s.position_rad - r).abs() < 1e-9,
+                    "{k}: {} vs {r}",
+                    s.position_rad
+                );
+            }
+        }
+    }
+
+    #[test]
     fn nan_brakes_and_clamp_never_panics() {
         let s = JointState {
             position_rad: 0.0,
             velocity_rad_per_s: 2.0,
         };
-        let n = step(s, f64::NAN, &LIMIT, 1.0, 0.01);
+        let n = step(s, f64::NAN, 0.0, &LIMIT, 1.0, 0.01);
         assert!((n.velocity_rad_per_s - 1.9).abs() < 1e-12);
         assert_eq!(clamp(f64::NAN, -1.0, 1.0), -1.0);
         assert_eq!(clamp(0.5, 1.0, -1.0), -1.0);
