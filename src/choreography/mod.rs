@@ -9,6 +9,9 @@
 //! Every skeleton a generator outputs has the bone lengths of its [`body::BodyModel`].
 
 pub mod body;
+pub mod metrics;
+pub mod openpose;
+pub mod postprocess;
 pub mod sequence;
 pub mod skeleton;
 

@@ -7,6 +7,7 @@
 //! optionally compares speed and accuracy with librosa (`scripts/librosa_beats.py`).
 //! Wall-clock timing is allowed here, in the binary; the library never reads a clock.
 
+mod dance;
 mod librosa;
 mod report;
 
@@ -33,6 +34,8 @@ pub const AHEAD_SECS: f64 = 0.1;
 pub enum EvalCommand {
     /// Beat tracking against `.beats` annotations (offline and causal modes).
     Beats(BeatsArgs),
+    /// Dance metrics of skeleton files (beat alignment, bones, smoothness, diversity).
+    Dance(dance::Args),
 }
 
 /// Arguments of `dancebot eval beats`.
@@ -61,6 +64,7 @@ pub struct BeatsArgs {
 pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
     match cmd {
         EvalCommand::Beats(args) => eval_beats(&args),
+        EvalCommand::Dance(args) => dance::run(&args),
     }
 }
 
