@@ -156,7 +156,12 @@ fn blend_around(q: &mut [f64], src: &[f64], k: usize, half: usize) {
     for (i, qi) in q.iter_mut().enumerate().take(hi + 1).skip(lo) {
         let from = i.saturating_sub(half);
         let (mut sum, mut wsum) = (0.0, 0.0);
-        for (m, &x) in src.iter().enumerate().take((i + half).min(n - 1) + 1).skip(from) {
+        for (m, &x) in src
+            .iter()
+            .enumerate()
+            .take((i + half).min(n - 1) + 1)
+            .skip(from)
+        {
             let d = m as f64 - i as f64;
             let w = (-0.5 * d * d / (sigma * sigma)).exp();
             sum += w * x;
