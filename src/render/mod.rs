@@ -37,6 +37,8 @@ pub mod image;
 pub mod labels;
 pub mod preview;
 pub mod raster;
+pub mod robot;
+pub mod robot_preview;
 pub mod smooth;
 pub mod stick;
 

@@ -103,7 +103,7 @@ impl Validate for PreviewConfig {
     }
 }
 
-const SIDE_PANEL_RGB: Rgb = [28, 31, 42];
+pub(crate) const SIDE_PANEL_RGB: Rgb = [28, 31, 42];
 const BORDER_RGB: Rgb = [46, 50, 64];
 const FLASH_RGB: Rgb = [255, 244, 214];
 const LAMP_RGB: Rgb = [64, 40, 44];
@@ -180,7 +180,7 @@ pub struct PreviewRenderer {
 /// Share of a view's smaller side left free around the figure.
 const VIEW_MARGIN: f64 = 0.04;
 
-fn fitted_figure(view: View, rect: PixelRect, poses: &[Pose]) -> StickFigure {
+pub(crate) fn fitted_figure(view: View, rect: PixelRect, poses: &[Pose]) -> StickFigure {
     let body = ViewBounds::body(view, REFERENCE_HEIGHT_M);
     let bounds = ViewBounds::of_poses(view, poses).map_or(body, |b| b.union(&body));
     StickFigure::new(Camera::fit(view, rect, &bounds, VIEW_MARGIN), rect)
@@ -296,7 +296,7 @@ impl PreviewRenderer {
         self.draw_counter(img, t_secs);
     }
 
-    fn draw_border(&self, img: &mut RgbImage, flash: f32) {
+    pub(crate) fn draw_border(&self, img: &mut RgbImage, flash: f32) {
         let (w, h) = self.size_px();
         let b = self.layout.border_px;
         let colour = mix(BORDER_RGB, FLASH_RGB, flash);
@@ -310,7 +310,7 @@ impl PreviewRenderer {
         }
     }
 
-    fn draw_progress(&self, img: &mut RgbImage, k: usize) {
+    pub(crate) fn draw_progress(&self, img: &mut RgbImage, k: usize) {
         let bar = self.layout.bar;
         img.fill_rect(bar, TRACK_RGB);
         let done = (k + 1).min(self.frame_count) as f64 / self.frame_count as f64;
@@ -328,7 +328,7 @@ impl PreviewRenderer {
         }
     }
 
-    fn draw_counter(&self, img: &mut RgbImage, t_secs: f64) {
+    pub(crate) fn draw_counter(&self, img: &mut RgbImage, t_secs: f64) {
         if self.beats_secs.is_empty() {
             return;
         }
@@ -350,7 +350,7 @@ impl PreviewRenderer {
 }
 
 /// A thin line along the floor (y = 0) across the figure's viewport.
-fn draw_floor(img: &mut RgbImage, figure: &StickFigure) {
+pub(crate) fn draw_floor(img: &mut RgbImage, figure: &StickFigure) {
     let y = figure.camera.project(&Vec3::zeros()).y;
     let clip = figure.clip;
     let line = Capsule {

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod ffmpeg;
+pub mod robot;
 
 use std::path::{Path, PathBuf};
 
