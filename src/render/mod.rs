@@ -32,6 +32,7 @@
 //! runs `ffmpeg`.
 
 pub mod camera;
+pub mod character;
 pub mod glyphs;
 pub mod image;
 pub mod labels;
