@@ -1,8 +1,9 @@
 //! The offline `dance` pipeline: a whole song in, every stage's output and a summary out.
 //!
-//! Today it runs the music analysis (offline beats, a causal replay of the live tracker,
-//! feature frames and sections); the choreography, retargeting and rendering stages join it as
-//! they land. Stage timings come from the injected [`Clock`], so tests can run it on a
+//! Stages: music analysis (offline beats, a causal replay of the live tracker, feature frames
+//! and sections), then choreography through any [`DanceGenerator`] and the dance's metrics.
+//! The robot stages ([`robot`]) and the videos (written by the binary) follow on the skeleton.
+//! Stage timings come from the injected [`Clock`], so tests can run it on a
 //! [`crate::clock::ManualClock`] and get reproducible summaries.
 
 use serde::Serialize;
@@ -12,6 +13,8 @@ use crate::analysis::features::{self, FeatureConfig, FeatureError, MusicFeatures
 use crate::analysis::metrics::{self, BeatScores};
 use crate::analysis::online::track_online;
 use crate::analysis::{offline, BeatGrid};
+use crate::choreography::metrics::{self as dance_metrics, DanceMetrics, MetricsError};
+use crate::choreography::{generate_offline, ChoreoError, DanceGenerator, SkeletonSequence};
 use crate::clock::Clock;
 
 /// How far ahead of its beat an announcement must come to count as "ahead" (seconds).
@@ -25,6 +28,12 @@ pub enum DanceError {
     /// Feature extraction rejected the audio or its settings.
     #[error("feature extraction: {0}")]
     Features(#[from] FeatureError),
+    /// The generator failed.
+    #[error("choreography: {0}")]
+    Choreography(#[from] ChoreoError),
+    /// The dance could not be measured.
+    #[error("dance metrics: {0}")]
+    Metrics(#[from] MetricsError),
 }
 
 /// Wall time one stage took.
@@ -69,18 +78,28 @@ pub struct DanceOutputs {
     pub announce: AnnounceStats,
     /// Scores against the ground truth, if given.
     pub truth: Option<TruthScores>,
+    /// The dance.
+    pub skeleton: SkeletonSequence,
+    /// The dance measured against the offline beats.
+    pub dance_metrics: DanceMetrics,
     /// Per-stage timings.
     pub timings: Vec<StageTiming>,
 }
 
-/// Runs the analysis stages on a mono signal at `cfg.analysis.sample_rate_hz`.
+/// Runs the analysis and choreography stages on a mono signal at
+/// `cfg.analysis.sample_rate_hz`; the features are computed at the generator's frame rate.
 /// `truth_beats_secs`, when given, is used only to score the trackers.
 pub fn run(
     samples: &[f32],
     cfg: &FeatureConfig,
     truth_beats_secs: Option<&[f64]>,
+    generator: &mut dyn DanceGenerator,
     clock: &dyn Clock,
 ) -> Result<DanceOutputs, DanceError> {
+    let cfg = &FeatureConfig {
+        fps: generator.fps(),
+        ..cfg.clone()
+    };
     let mut timings = Vec::new();
     let mut timed = |stage: &str, start: f64| {
         timings.push(StageTiming {
@@ -97,6 +116,13 @@ pub fn run(
     let t = clock.now_secs();
     let features = features::extract(samples, &beats, cfg)?;
     timed("features", t);
+    let t = clock.now_secs();
+    let skeleton = generate_offline(generator, &features, &beats)?;
+    timed("choreography", t);
+    let t = clock.now_secs();
+    let dance_metrics =
+        dance_metrics::evaluate(&skeleton, &beats.beats_secs, Some(generator.body()))?;
+    timed("dance_metrics", t);
     let truth = truth_beats_secs.map(|reference| TruthScores {
         offline: metrics::score_beats(reference, &beats.beats_secs),
         online: metrics::score_beats(reference, &beats_online.beats_secs),
@@ -107,6 +133,8 @@ pub fn run(
         beats_online,
         features,
         truth,
+        skeleton,
+        dance_metrics,
         timings,
     })
 }
@@ -140,6 +168,7 @@ pub fn announce_stats(grid: &BeatGrid) -> AnnounceStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::choreography::moves::{ProceduralConfig, ProceduralGenerator};
     use crate::clock::ManualClock;
 
     #[test]
@@ -160,10 +189,14 @@ mod tests {
         let cfg = FeatureConfig::default();
         let samples = vec![0.0f32; cfg.analysis.sample_rate_hz.hz() as usize * 3];
         let clock = ManualClock::new();
-        let out = run(&samples, &cfg, None, &clock).unwrap();
+        let mut generator = ProceduralGenerator::new(ProceduralConfig::default()).unwrap();
+        let out = run(&samples, &cfg, None, &mut generator, &clock).unwrap();
         assert!(out.beats.beats_secs.is_empty());
         assert!(out.beats.tempo_bpm.is_none());
         assert!(out.features.n_frames > 0);
         assert!(out.timings.iter().all(|t| t.secs == 0.0));
+        assert_eq!(out.skeleton.frames.len(), out.features.n_frames);
+        assert_eq!(out.skeleton.non_finite_frames(), 0);
+        assert_eq!(out.dance_metrics.music_beats, 0);
     }
 }

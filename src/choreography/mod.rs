@@ -10,6 +10,7 @@
 
 pub mod body;
 pub mod metrics;
+pub mod moves;
 pub mod openpose;
 pub mod postprocess;
 pub mod sequence;

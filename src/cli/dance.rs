@@ -1,5 +1,8 @@
-//! `dancebot dance AUDIO --out DIR`: every stage on one song, writing each stage's file and a
-//! summary. Today the stages are the music analysis; later stages join as they land.
+//! `dancebot dance AUDIO --out DIR`: every stage on one song, writing each stage's file, the
+//! videos and a summary.
+//!
+//! Outputs are written all-or-nothing: everything goes into a hidden staging folder inside
+//! `DIR` first and is moved into place only when every stage has succeeded.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +11,9 @@ use dancebot::analysis::features::FeatureConfig;
 use dancebot::app::dance::{self, DanceOutputs};
 use dancebot::audio::decode::load_mono;
 use dancebot::audio::synth::parse_beats;
+use dancebot::choreography::moves::{ProceduralConfig, ProceduralGenerator};
 use dancebot::clock::{Clock, SystemClock};
+use dancebot::render::preview::PreviewConfig;
 use serde_json::json;
 
 /// Arguments of `dancebot dance`.
@@ -19,9 +24,15 @@ pub struct Args {
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Motion frame rate of the feature frames.
+    /// Motion frame rate of the skeleton and the feature frames.
     #[arg(long, default_value_t = 30.0)]
     pub fps: f64,
+    /// Seed of the dance; the same seed gives the same dance.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Skip the videos (no ffmpeg needed).
+    #[arg(long)]
+    pub no_video: bool,
     /// Ground-truth beats (`time [position]` per line) to score the trackers against;
     /// defaults to `AUDIO` with the extension `.beats`, when that file exists.
     #[arg(long, value_name = "FILE")]
@@ -36,14 +47,39 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ..FeatureConfig::default()
     };
     dancebot::config::Validate::validate(&cfg).context("--fps")?;
+    let mut generator = ProceduralGenerator::new(ProceduralConfig {
+        fps: args.fps,
+        seed: args.seed,
+        ..ProceduralConfig::default()
+    })
+    .context("procedural generator")?;
     let truth = load_truth(&args)?;
     let t_load = clock.now_secs();
     let audio = load_mono(&args.audio, cfg.analysis.sample_rate_hz)?;
     let load_secs = clock.now_secs() - t_load;
-    let out = dance::run(&audio.samples, &cfg, truth.as_deref(), &clock)
-        .with_context(|| format!("{}", args.audio.display()))?;
-    let summary = summary_json(&args, &out, audio.duration_secs(), load_secs);
-    // Serialize everything before writing anything, so a failure leaves no partial set.
+    let mut out = dance::run(
+        &audio.samples,
+        &cfg,
+        truth.as_deref(),
+        &mut generator,
+        &clock,
+    )
+    .with_context(|| format!("{}", args.audio.display()))?;
+    out.skeleton.audio = Some(args.audio.clone());
+    let staging = Staging::new(&args.out)?;
+    let mut timings = vec![("load_audio".to_owned(), load_secs)];
+    if !args.no_video {
+        let t = clock.now_secs();
+        dancebot::video::write_preview(
+            &out.skeleton,
+            Some(&args.audio),
+            &staging.path("preview.mp4"),
+            &PreviewConfig::default(),
+        )
+        .context("preview.mp4")?;
+        timings.push(("preview_video".to_owned(), clock.now_secs() - t));
+    }
+    let summary = summary_json(&args, &out, audio.duration_secs(), &timings);
     let files = [
         ("beats.json", serde_json::to_vec_pretty(&out.beats)?),
         (
@@ -51,6 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             serde_json::to_vec_pretty(&out.beats_online)?,
         ),
         ("features.json", serde_json::to_vec(&out.features)?),
+        ("skeleton.json", out.skeleton.to_json_bytes()?),
         ("summary.json", serde_json::to_vec_pretty(&summary)?),
         (
             "beats.svg",
@@ -59,10 +96,58 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ),
     ];
     for (name, bytes) in &files {
-        dancebot::error::write_atomic(&args.out.join(name), bytes)?;
+        dancebot::error::write_atomic(&staging.path(name), bytes)?;
     }
+    staging.commit()?;
     print_summary(&args.out, &out, audio.duration_secs());
     Ok(())
+}
+
+/// A hidden folder inside the output folder; [`Staging::commit`] moves its files up, and
+/// dropping it uncommitted removes it, so a failed run leaves no partial set of outputs.
+struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    fn new(target: &Path) -> anyhow::Result<Staging> {
+        std::fs::create_dir_all(target)
+            .with_context(|| format!("{}: cannot create the output folder", target.display()))?;
+        let dir = target.join(format!(".dance-staging-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("{}: cannot write in the output folder", target.display()))?;
+        Ok(Staging {
+            dir,
+            target: target.to_owned(),
+            committed: false,
+        })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn commit(mut self) -> anyhow::Result<()> {
+        for entry in std::fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            let to = self.target.join(entry.file_name());
+            std::fs::rename(entry.path(), &to)
+                .with_context(|| format!("{}: cannot move into place", to.display()))?;
+        }
+        self.committed = true;
+        std::fs::remove_dir(&self.dir)?;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn load_truth(args: &Args) -> anyhow::Result<Option<Vec<f64>>> {
@@ -86,13 +171,17 @@ fn summary_json(
     args: &Args,
     out: &DanceOutputs,
     duration_secs: f64,
-    load_secs: f64,
+    extra_timings: &[(String, f64)],
 ) -> serde_json::Value {
-    let mut timings = vec![json!({"stage": "load_audio", "secs": load_secs})];
+    let mut timings: Vec<serde_json::Value> = out
+        .timings
+        .iter()
+        .map(|t| json!({"stage": t.stage, "secs": t.secs}))
+        .collect();
     timings.extend(
-        out.timings
+        extra_timings
             .iter()
-            .map(|t| json!({"stage": t.stage, "secs": t.secs})),
+            .map(|(stage, secs)| json!({"stage": stage, "secs": secs})),
     );
     json!({
         "audio": args.audio.display().to_string(),
@@ -105,6 +194,8 @@ fn summary_json(
         "scores_against_truth": out.truth,
         "feature_fps": out.features.fps,
         "feature_frames": out.features.n_frames,
+        "generator": out.skeleton.generator,
+        "dance_metrics": out.dance_metrics,
         "timings": timings,
     })
 }
@@ -141,9 +232,18 @@ fn print_summary(dir: &Path, out: &DanceOutputs, duration_secs: f64) {
             truth.online.f_measure, truth.online.cml_t, truth.online.aml_t
         );
     }
+    let m = &out.dance_metrics;
+    println!(
+        "dance: {} frames at {} fps, Beat Align Score {:.3}, {:.0}% of beats hit within 50 ms, bone-length deviation {:.2}%",
+        m.frames,
+        m.fps,
+        m.beat_align_score,
+        100.0 * m.beat_hit_fraction,
+        100.0 * m.bone_length.max_rel
+    );
     let total: f64 = out.timings.iter().map(|t| t.secs).sum();
     println!(
-        "analysis took {:.3} s ({:.0}x real time); wrote {}",
+        "analysis and choreography took {:.3} s ({:.0}x real time); wrote {}",
         total,
         duration_secs / total.max(1e-9),
         dir.display()

@@ -4,6 +4,7 @@
 
 pub mod analyze;
 pub mod beats;
+pub mod choreograph;
 pub mod dance;
 pub mod doctor;
 pub mod eval;
@@ -38,6 +39,8 @@ pub enum Command {
     Eval(eval::EvalCommand),
     /// Synthesize music with exact beat ground truth (the project's own test corpus).
     Synth(synth::Args),
+    /// Make a dance for a song: beats, features, a generator, then `skeleton.json`.
+    Choreograph(choreograph::Args),
 }
 
 /// Logs to stderr; warnings by default.
@@ -66,5 +69,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Doctor(args) => doctor::run(args),
         Command::Eval(cmd) => eval::run(cmd),
         Command::Synth(args) => synth::run(args),
+        Command::Choreograph(args) => choreograph::run(args),
     }
 }
