@@ -4,3 +4,4 @@
 pub mod dance;
 pub mod live;
 pub mod plot;
+pub mod robot;

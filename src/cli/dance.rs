@@ -9,11 +9,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use dancebot::analysis::features::FeatureConfig;
 use dancebot::app::dance::{self, DanceOutputs};
+use dancebot::app::robot::{RobotOutputs, RobotStage};
 use dancebot::audio::decode::load_mono;
 use dancebot::audio::synth::parse_beats;
 use dancebot::choreography::moves::{ProceduralConfig, ProceduralGenerator};
 use dancebot::clock::{Clock, SystemClock};
 use dancebot::render::preview::PreviewConfig;
+use dancebot::render::robot_preview::RobotPreviewConfig;
+use dancebot::retarget::{Retargeter, RobotMap};
+use dancebot::robot::RobotModel;
 use serde_json::json;
 
 /// Arguments of `dancebot dance`.
@@ -33,6 +37,23 @@ pub struct Args {
     /// Skip the videos (no ffmpeg needed).
     #[arg(long)]
     pub no_video: bool,
+    /// Robot description (URDF) the dance is retargeted onto.
+    #[arg(
+        long,
+        value_name = "URDF",
+        default_value = "urdf/dancebot_humanoid.urdf"
+    )]
+    pub robot: PathBuf,
+    /// The robot's map (body parts → joints, limits, lower-body mode).
+    #[arg(
+        long,
+        value_name = "YAML",
+        default_value = "config/robots/dancebot_humanoid.yaml"
+    )]
+    pub mapping: PathBuf,
+    /// Skip the robot stages (no trajectory.json, no robot_preview.mp4).
+    #[arg(long)]
+    pub no_robot: bool,
     /// Ground-truth beats (`time [position]` per line) to score the trackers against;
     /// defaults to `AUDIO` with the extension `.beats`, when that file exists.
     #[arg(long, value_name = "FILE")]
@@ -54,6 +75,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     })
     .context("procedural generator")?;
     let truth = load_truth(&args)?;
+    let robot = if args.no_robot {
+        None
+    } else {
+        Some(robot_stage(&args)?)
+    };
     let t_load = clock.now_secs();
     let audio = load_mono(&args.audio, cfg.analysis.sample_rate_hz)?;
     let load_secs = clock.now_secs() - t_load;
@@ -66,8 +92,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     )
     .with_context(|| format!("{}", args.audio.display()))?;
     out.skeleton.audio = Some(args.audio.clone());
+    let robot_out = match &robot {
+        Some(stage) => Some(
+            dancebot::app::robot::run(stage, &out.skeleton, &out.beats.beats_secs, &clock)
+                .context("robot stages")?,
+        ),
+        None => None,
+    };
     let staging = Staging::new(&args.out)?;
     let mut timings = vec![("load_audio".to_owned(), load_secs)];
+    if let Some(r) = &robot_out {
+        timings.extend(r.timings.iter().map(|t| (t.stage.clone(), t.secs)));
+    }
     if !args.no_video {
         let t = clock.now_secs();
         dancebot::video::write_preview(
@@ -78,8 +114,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         )
         .context("preview.mp4")?;
         timings.push(("preview_video".to_owned(), clock.now_secs() - t));
+        if let (Some(stage), Some(r)) = (&robot, &robot_out) {
+            let t = clock.now_secs();
+            dancebot::video::robot::write_robot_preview(
+                stage.retargeter.model(),
+                &r.trajectory,
+                &out.skeleton,
+                Some(&args.audio),
+                &staging.path("robot_preview.mp4"),
+                &RobotPreviewConfig::default(),
+            )
+            .context("robot_preview.mp4")?;
+            timings.push(("robot_preview_video".to_owned(), clock.now_secs() - t));
+        }
     }
-    let summary = summary_json(&args, &out, audio.duration_secs(), &timings);
+    let summary = summary_json(
+        &args,
+        &out,
+        robot_out.as_ref(),
+        audio.duration_secs(),
+        &timings,
+    );
+    if let Some(r) = &robot_out {
+        dancebot::error::write_atomic(
+            &staging.path("trajectory.json"),
+            &serde_json::to_vec(&r.trajectory)?,
+        )?;
+    }
     let files = [
         ("beats.json", serde_json::to_vec_pretty(&out.beats)?),
         (
@@ -99,8 +160,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         dancebot::error::write_atomic(&staging.path(name), bytes)?;
     }
     staging.commit()?;
-    print_summary(&args.out, &out, audio.duration_secs());
+    print_summary(&args.out, &out, robot_out.as_ref(), audio.duration_secs());
     Ok(())
+}
+
+/// Loads the robot and its map; relative default paths also resolve against the project
+/// folder, so `dance` works from any working directory of a source checkout.
+fn robot_stage(args: &Args) -> anyhow::Result<RobotStage> {
+    let robot = resolve(&args.robot);
+    let mapping = resolve(&args.mapping);
+    let model = RobotModel::load(&robot)?;
+    let map = RobotMap::load(&mapping)?;
+    let retargeter = Retargeter::new(model, map)?;
+    Ok(RobotStage::new(retargeter)?)
+}
+
+fn resolve(path: &Path) -> PathBuf {
+    if path.is_relative() && !path.exists() {
+        let project = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        if project.exists() {
+            return project;
+        }
+    }
+    path.to_owned()
 }
 
 /// A hidden folder inside the output folder; [`Staging::commit`] moves its files up, and
@@ -170,6 +252,7 @@ fn load_truth(args: &Args) -> anyhow::Result<Option<Vec<f64>>> {
 fn summary_json(
     args: &Args,
     out: &DanceOutputs,
+    robot: Option<&RobotOutputs>,
     duration_secs: f64,
     extra_timings: &[(String, f64)],
 ) -> serde_json::Value {
@@ -196,11 +279,12 @@ fn summary_json(
         "feature_frames": out.features.n_frames,
         "generator": out.skeleton.generator,
         "dance_metrics": out.dance_metrics,
+        "robot": robot,
         "timings": timings,
     })
 }
 
-fn print_summary(dir: &Path, out: &DanceOutputs, duration_secs: f64) {
+fn print_summary(dir: &Path, out: &DanceOutputs, robot: Option<&RobotOutputs>, duration_secs: f64) {
     let tempo = out
         .beats
         .tempo_bpm
@@ -241,6 +325,21 @@ fn print_summary(dir: &Path, out: &DanceOutputs, duration_secs: f64) {
         100.0 * m.beat_hit_fraction,
         100.0 * m.bone_length.max_rel
     );
+    if let Some(r) = robot {
+        let v = &r.eval.limit_violations;
+        println!(
+            "robot {}: {} joints, limit violations {} position / {} velocity / {} acceleration, {} collisions, {} of {} beat poses changed by the limits (max {:.3} rad)",
+            r.eval.robot,
+            r.eval.joints,
+            v.position,
+            v.velocity,
+            v.acceleration,
+            r.eval.collisions,
+            r.smoothing.beat_poses_moved,
+            r.smoothing.beat_poses,
+            r.smoothing.max_beat_pose_change_rad
+        );
+    }
     let total: f64 = out.timings.iter().map(|t| t.secs).sum();
     println!(
         "analysis and choreography took {:.3} s ({:.0}x real time); wrote {}",

@@ -9,6 +9,7 @@ pub mod dance;
 pub mod doctor;
 pub mod eval;
 pub mod live;
+pub mod retarget;
 pub mod synth;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,8 @@ pub enum Command {
     Synth(synth::Args),
     /// Make a dance for a song: beats, features, a generator, then `skeleton.json`.
     Choreograph(choreograph::Args),
+    /// Put a dance on a robot: skeleton.json + URDF + map → trajectory.json.
+    Retarget(retarget::Args),
 }
 
 /// Logs to stderr; warnings by default.
@@ -70,5 +73,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval(cmd) => eval::run(cmd),
         Command::Synth(args) => synth::run(args),
         Command::Choreograph(args) => choreograph::run(args),
+        Command::Retarget(args) => retarget::run(args),
     }
 }

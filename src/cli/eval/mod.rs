@@ -10,6 +10,7 @@
 mod dance;
 mod librosa;
 mod report;
+mod robot;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -36,6 +37,8 @@ pub enum EvalCommand {
     Beats(BeatsArgs),
     /// Dance metrics of skeleton files (beat alignment, bones, smoothness, diversity).
     Dance(dance::Args),
+    /// A joint trajectory on a robot: limits, self-collisions, CoM margin, direction error.
+    Robot(robot::Args),
 }
 
 /// Arguments of `dancebot eval beats`.
@@ -65,6 +68,7 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
     match cmd {
         EvalCommand::Beats(args) => eval_beats(&args),
         EvalCommand::Dance(args) => dance::run(&args),
+        EvalCommand::Robot(args) => robot::run(&args),
     }
 }
 

@@ -41,7 +41,7 @@ pub struct SmoothConfig {
 impl Default for SmoothConfig {
     fn default() -> Self {
         Self {
-            max_jerk_rad_per_s3: 500.0,
+            max_jerk_rad_per_s3: 1.0e4,
             max_passes: 60,
             window_frames: 3,
         }
