@@ -54,6 +54,8 @@ fn dance_writes_every_output_and_the_dance_follows_the_beats() {
         "summary.json",
         "beats.svg",
         "preview.mp4",
+        "trajectory.json",
+        "robot_preview.mp4",
     ] {
         let meta = std::fs::metadata(out.join(name)).unwrap();
         assert!(meta.len() > 100, "{name} is {} bytes", meta.len());
@@ -79,6 +81,17 @@ fn dance_writes_every_output_and_the_dance_follows_the_beats() {
         .as_f64()
         .unwrap();
     assert!(dev < 0.02, "bone-length deviation {dev}");
+    let violations = &summary["robot"]["eval"]["limit_violations"];
+    for kind in ["position", "velocity", "acceleration"] {
+        assert_eq!(violations[kind].as_u64(), Some(0), "{kind}: {violations}");
+    }
+    assert_eq!(
+        summary["robot"]["eval"]["non_finite_values"].as_u64(),
+        Some(0)
+    );
+    let traj = dancebot::retarget::JointTrajectory::load(&out.join("trajectory.json")).unwrap();
+    assert_eq!(traj.len(), seq.frames.len());
+    assert_eq!(traj.velocities_rad_per_s.len(), traj.len());
     let stages: Vec<&str> = summary["timings"]
         .as_array()
         .unwrap()
