@@ -24,7 +24,8 @@ pub struct Args {
     /// Dances: skeleton.json files, or OpenPose folders of per-frame JSON files (need --fps).
     #[arg(required = true, value_name = "SKELETON")]
     pub inputs: Vec<PathBuf>,
-    /// Music beats (beats.json, `{"beats_secs": [...]}`); default: each file's own beats_secs.
+    /// Music beats (beats.json, `{"beats_secs": [...]}`, or a `.beats` annotation); default:
+    /// each file's own beats_secs.
     #[arg(long, value_name = "FILE")]
     pub beats: Option<PathBuf>,
     /// Also write the metrics as JSON here.
@@ -96,9 +97,16 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Reads and checks the beats of a `beats.json`.
+/// Reads and checks the beats of a `beats.json`, or of a `.beats` annotation (one beat per
+/// line, time in seconds first).
 fn read_beats(path: &Path) -> anyhow::Result<Vec<f64>> {
     let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    if path.extension().is_some_and(|e| e == "beats") {
+        let text = String::from_utf8_lossy(&bytes);
+        let beats = dancebot::audio::synth::parse_beats(&text)
+            .with_context(|| format!("{}", path.display()))?;
+        return check_beats(path, beats.into_iter().map(|(t, _)| t).collect());
+    }
     let file: BeatsFile = serde_json::from_slice(&bytes).with_context(|| {
         format!(
             "{}: not a beats file (expected {{\"beats_secs\": [...]}})",
