@@ -27,6 +27,8 @@ pub mod app;
 pub mod doctor;
 pub mod video;
 
+#[cfg(feature = "torch")]
+pub mod neural;
 #[cfg(feature = "ros")]
 pub mod ros;
 #[cfg(feature = "servo-linux")]

@@ -15,6 +15,7 @@ pub mod openpose;
 pub mod postprocess;
 pub mod sequence;
 pub mod skeleton;
+pub mod windows;
 
 pub use body::BodyModel;
 pub use sequence::{SequenceError, SkeletonSequence};

@@ -16,14 +16,7 @@ use dancebot::choreography::moves::{ProceduralConfig, ProceduralGenerator};
 use dancebot::choreography::{generate_offline, DanceGenerator};
 use dancebot::clock::{Clock, SystemClock};
 
-/// Which generator dances.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GeneratorKind {
-    /// The move library: designed moves on the beats, chosen by the music (always available).
-    Procedural,
-    /// A trained network (needs a build with `--features torch` and `--model`).
-    Neural,
-}
+use super::generator::{self, GeneratorKind};
 
 /// Arguments of `dancebot choreograph`.
 #[derive(Debug, clap::Args)]
@@ -45,6 +38,9 @@ pub struct Args {
     /// Procedural generator settings (YAML/JSON, every field optional; see `ProceduralConfig`).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Where the neural generator runs: auto, cpu, cuda or cuda:N.
+    #[arg(long, default_value = "auto", value_parser = generator::parse_device)]
+    pub device: String,
     /// Output skeleton file.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -55,14 +51,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let clock = SystemClock::new();
     let mut generator: Box<dyn DanceGenerator> = match args.generator {
         GeneratorKind::Procedural => Box::new(procedural(&args)?),
-        // ---- neural generator: the `torch` build wires it in here ----
-        #[cfg(not(feature = "torch"))]
         GeneratorKind::Neural => {
-            anyhow::bail!("this build has no neural generator: build with --features torch")
-        }
-        #[cfg(feature = "torch")]
-        GeneratorKind::Neural => {
-            anyhow::bail!("the neural generator is not wired into `dancebot choreograph` yet")
+            generator::neural(args.model.clone(), args.seed.unwrap_or(0), &args.device)?
         }
     };
     let features_cfg = FeatureConfig::with_fps(generator.fps());

@@ -13,12 +13,15 @@ use dancebot::app::robot::{RobotOutputs, RobotStage};
 use dancebot::audio::decode::load_mono;
 use dancebot::audio::synth::parse_beats;
 use dancebot::choreography::moves::{ProceduralConfig, ProceduralGenerator};
+use dancebot::choreography::DanceGenerator;
 use dancebot::clock::{Clock, SystemClock};
 use dancebot::render::preview::PreviewConfig;
 use dancebot::render::robot_preview::RobotPreviewConfig;
 use dancebot::retarget::{Retargeter, RobotMap};
 use dancebot::robot::RobotModel;
 use serde_json::json;
+
+use super::generator::{self, GeneratorKind};
 
 /// Arguments of `dancebot dance`.
 #[derive(Debug, clap::Args)]
@@ -34,6 +37,15 @@ pub struct Args {
     /// Seed of the dance; the same seed gives the same dance.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// The generator.
+    #[arg(long, value_enum, default_value_t = GeneratorKind::Procedural)]
+    pub generator: GeneratorKind,
+    /// Model file of the neural generator (default: the shipped model).
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Where the neural generator runs: auto, cpu, cuda or cuda:N.
+    #[arg(long, default_value = "auto", value_parser = generator::parse_device)]
+    pub device: String,
     /// Skip the videos (no ffmpeg needed).
     #[arg(long)]
     pub no_video: bool,
@@ -68,12 +80,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ..FeatureConfig::default()
     };
     dancebot::config::Validate::validate(&cfg).context("--fps")?;
-    let mut generator = ProceduralGenerator::new(ProceduralConfig {
-        fps: args.fps,
-        seed: args.seed,
-        ..ProceduralConfig::default()
-    })
-    .context("procedural generator")?;
+    let mut generator: Box<dyn DanceGenerator> = match args.generator {
+        GeneratorKind::Procedural => Box::new(
+            ProceduralGenerator::new(ProceduralConfig {
+                fps: args.fps,
+                seed: args.seed,
+                ..ProceduralConfig::default()
+            })
+            .context("procedural generator")?,
+        ),
+        GeneratorKind::Neural => generator::neural(args.model.clone(), args.seed, &args.device)?,
+    };
     let truth = load_truth(&args)?;
     let robot = if args.no_robot {
         None
@@ -87,7 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &audio.samples,
         &cfg,
         truth.as_deref(),
-        &mut generator,
+        generator.as_mut(),
         &clock,
     )
     .with_context(|| format!("{}", args.audio.display()))?;

@@ -8,9 +8,11 @@ pub mod choreograph;
 pub mod dance;
 pub mod doctor;
 pub mod eval;
+pub mod generator;
 pub mod live;
 pub mod retarget;
 pub mod synth;
+pub mod train;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +44,9 @@ pub enum Command {
     Synth(synth::Args),
     /// Make a dance for a song: beats, features, a generator, then `skeleton.json`.
     Choreograph(choreograph::Args),
+    /// Train the neural choreography networks, or write their synthetic training corpus.
+    #[command(subcommand)]
+    Train(train::TrainCommand),
     /// Put a dance on a robot: skeleton.json + URDF + map → trajectory.json.
     Retarget(retarget::Args),
 }
@@ -73,6 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Eval(cmd) => eval::run(cmd),
         Command::Synth(args) => synth::run(args),
         Command::Choreograph(args) => choreograph::run(args),
+        Command::Train(cmd) => train::run(cmd),
         Command::Retarget(args) => retarget::run(args),
     }
 }

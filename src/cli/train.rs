@@ -1,0 +1,400 @@
+//! `dancebot train`: trains the neural choreography networks and makes their training data.
+//!
+//! - `dancebot train choreo --arch ren|ren-causal|seq2seq --data DIR --out PATH.safetensors
+//!   [--epochs N] [--seed S] [--device auto|cpu|cuda] [--resume CKPT] [--val-fraction F]
+//!   [--preset small|paper] [--config FILE]`: reads the (music, dance) pairs of `DIR`,
+//!   trains, and writes the model, its manifest, a loss CSV, a loss plot (PNG) and a
+//!   checkpoint per epoch (see `dancebot::neural::session`).
+//! - `dancebot train corpus --out DIR --count N [--seed S]`: synthesized songs danced by the
+//!   procedural move library, as training pairs.
+//!
+//! Both need a build with `--features torch`.
+
+use std::path::PathBuf;
+
+/// Architectures on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ArchArg {
+    /// Ren et al., bidirectional (offline only).
+    Ren,
+    /// Ren et al., causal (live and offline).
+    RenCausal,
+    /// Liu & Ko, sequence to sequence with attention (offline only).
+    Seq2seq,
+}
+
+/// Devices on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DeviceArg {
+    /// CUDA when available, else the CPU.
+    Auto,
+    /// The CPU.
+    Cpu,
+    /// CUDA device 0 (an error without one).
+    Cuda,
+}
+
+/// Network sizes on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PresetArg {
+    /// The papers' sizes.
+    Paper,
+    /// About a quarter of the width: minutes on a CPU.
+    Small,
+}
+
+/// `dancebot train` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum TrainCommand {
+    /// Train a choreography network on (music, dance) pairs.
+    Choreo(ChoreoArgs),
+    /// Write synthesized songs danced by the procedural move library (training pairs).
+    Corpus(CorpusArgs),
+}
+
+/// Arguments of `dancebot train choreo`.
+#[derive(Debug, clap::Args)]
+pub struct ChoreoArgs {
+    /// Architecture to train.
+    #[arg(long, value_enum)]
+    pub arch: ArchArg,
+    /// Folder of pairs: NAME.wav|flac|mp3|ogg with NAME.skeleton.json or an OpenPose folder NAME/.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Model file to write (`.safetensors`); the manifest, losses and checkpoints go beside it.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Epochs to train (a resumed run continues up to this many).
+    #[arg(long, default_value_t = 20)]
+    pub epochs: usize,
+    /// Seed of initialisation, noise, the validation split and window sampling.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Where to train.
+    #[arg(long, value_enum, default_value_t = DeviceArg::Auto)]
+    pub device: DeviceArg,
+    /// Continue from a checkpoint (`NAME.checkpoints/epoch-NNNN.json`).
+    #[arg(long, value_name = "CKPT")]
+    pub resume: Option<PathBuf>,
+    /// Share of the songs held out for validation.
+    #[arg(long, default_value_t = 0.1)]
+    pub val_fraction: f64,
+    /// Network sizes.
+    #[arg(long, value_enum, default_value_t = PresetArg::Paper)]
+    pub preset: PresetArg,
+    /// Training settings (YAML/JSON, every field optional; see `TrainConfig`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Motion frames per second of the model.
+    #[arg(long, default_value_t = 30.0)]
+    pub fps: f64,
+    /// Frame rate of the videos behind OpenPose folders.
+    #[arg(long, default_value_t = 30.0)]
+    pub openpose_fps: f64,
+    /// Intra-op CPU threads of libtorch. One is fastest for the small preset on a shared
+    /// machine (spinning worker threads fight for the cores); raise it for the paper's sizes
+    /// on an idle many-core CPU.
+    #[arg(long, default_value_t = 1)]
+    pub threads: i32,
+}
+
+/// Arguments of `dancebot train corpus`.
+#[derive(Debug, clap::Args)]
+pub struct CorpusArgs {
+    /// Folder to write the pairs into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Number of songs.
+    #[arg(long, default_value_t = 40)]
+    pub count: usize,
+    /// Seed of the songs and dances.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Frames per second of the dances.
+    #[arg(long, default_value_t = 30.0)]
+    pub fps: f64,
+}
+
+/// Runs `dancebot train`.
+#[cfg(not(feature = "torch"))]
+pub fn run(_cmd: TrainCommand) -> anyhow::Result<()> {
+    anyhow::bail!("this build has no libtorch: build with --features torch")
+}
+
+/// Runs `dancebot train`.
+#[cfg(feature = "torch")]
+pub fn run(cmd: TrainCommand) -> anyhow::Result<()> {
+    match cmd {
+        TrainCommand::Choreo(args) => with_torch::choreo(args),
+        TrainCommand::Corpus(args) => with_torch::corpus(args),
+    }
+}
+
+#[cfg(feature = "torch")]
+mod with_torch {
+    use std::path::Path;
+
+    use anyhow::Context;
+    use dancebot::choreography::moves::{ProceduralConfig, ProceduralGenerator};
+    use dancebot::choreography::DanceGenerator;
+    use dancebot::neural::config::{Arch, NetworkConfig};
+    use dancebot::neural::corpus::{write_corpus, CorpusSong};
+    use dancebot::neural::data::{find_pairs, load_clip, DataConfig, Dataset};
+    use dancebot::neural::inputs::default_columns;
+    use dancebot::neural::session::{self, CheckpointState, Progress, RunPaths, RunSpec};
+    use dancebot::neural::train::{Preset, TrainConfig};
+    use dancebot::torch_backend::{select_device, DevicePreference};
+    use rand::SeedableRng;
+
+    use super::{ArchArg, ChoreoArgs, CorpusArgs, DeviceArg, PresetArg};
+
+    fn arch(a: ArchArg) -> Arch {
+        match a {
+            ArchArg::Ren => Arch::Ren,
+            ArchArg::RenCausal => Arch::RenCausal,
+            ArchArg::Seq2seq => Arch::Seq2Seq,
+        }
+    }
+
+    fn device(d: DeviceArg) -> anyhow::Result<tch::Device> {
+        let pref = match d {
+            DeviceArg::Auto => DevicePreference::Auto,
+            DeviceArg::Cpu => DevicePreference::Cpu,
+            DeviceArg::Cuda => {
+                anyhow::ensure!(
+                    tch::Cuda::is_available(),
+                    "--device cuda: libtorch sees no CUDA device (see `dancebot doctor`)"
+                );
+                DevicePreference::Cuda(0)
+            }
+        };
+        Ok(select_device(pref))
+    }
+
+    fn command_line() -> String {
+        let mut args: Vec<String> = std::env::args().collect();
+        if let Some(first) = args.first_mut() {
+            *first = "dancebot".to_owned();
+        }
+        args.join(" ")
+    }
+
+    /// Settings of a fresh run: config file (or the paper's settings) and the preset's sizes.
+    fn fresh(args: &ChoreoArgs, in_dim: usize) -> anyhow::Result<(NetworkConfig, TrainConfig)> {
+        let arch = arch(args.arch);
+        let train = match &args.config {
+            Some(path) => dancebot::config::load::<TrainConfig>(path)?,
+            None => TrainConfig::for_arch(arch),
+        };
+        let preset = match args.preset {
+            PresetArg::Paper => Preset::Paper,
+            PresetArg::Small => Preset::Small,
+        };
+        Ok((preset.network(arch, in_dim as i64), train))
+    }
+
+    fn resumed(path: &Path, args: &ChoreoArgs) -> anyhow::Result<CheckpointState> {
+        let state = CheckpointState::load(path)?;
+        let found = state.network.arch();
+        anyhow::ensure!(
+            found == arch(args.arch),
+            "{}: the checkpoint is of architecture {found}, but --arch is {}",
+            path.display(),
+            arch(args.arch)
+        );
+        Ok(state)
+    }
+
+    /// Runs `dancebot train choreo`.
+    pub fn choreo(args: ChoreoArgs) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            args.out.extension().is_some_and(|e| e == "safetensors"),
+            "--out {}: the model file must end in .safetensors",
+            args.out.display()
+        );
+        let device = device(args.device)?;
+        if device == tch::Device::Cpu {
+            tch::set_num_threads(args.threads.max(1));
+        }
+        let state = args
+            .resume
+            .as_deref()
+            .map(|p| resumed(p, &args))
+            .transpose()?;
+        let mut features = dancebot::analysis::features::FeatureConfig::with_fps(args.fps);
+        let mut columns = default_columns(features.n_log_mel_bands);
+        if let Some(s) = &state {
+            features = s.features.clone();
+            columns = s.input_columns.clone();
+        }
+        let data_cfg = DataConfig {
+            features: features.clone(),
+            columns: columns.clone(),
+            openpose_fps: args.openpose_fps,
+        };
+        let clips = load_clips(&args.data, &data_cfg)?;
+        let seed = state.as_ref().map_or(args.seed, |s| s.seed);
+        let stats = state
+            .as_ref()
+            .map(|s| (s.normalisation.input.clone(), s.normalisation.pose.clone()));
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let n_pairs = clips.len();
+        let dataset = Dataset::new(clips, columns.len(), args.val_fraction, stats, &mut rng);
+        anyhow::ensure!(
+            !dataset.train.is_empty(),
+            "{}: no songs left for training after the validation split",
+            args.data.display()
+        );
+        let (network, train) = match &state {
+            Some(s) => (s.network.clone(), s.train.clone()),
+            None => fresh(&args, columns.len())?,
+        };
+        let description = describe_data(&args.data, n_pairs, &dataset, features.fps);
+        println!("{description}; {} on {device:?}", network.arch());
+        let spec = RunSpec {
+            network,
+            train,
+            features,
+            input_columns: columns,
+            epochs: args.epochs,
+            seed,
+            device,
+            paths: RunPaths::beside(&args.out),
+            command: command_line(),
+            data_description: description,
+        };
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "epoch {prefix} {bar:30} {pos}/{len} {per_sec} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let mut on_progress = |p: Progress<'_>| report(&bar, p);
+        let manifest = session::run(&spec, &dataset, args.resume.as_deref(), &mut on_progress)?;
+        println!(
+            "wrote {} ({} epochs, {} steps, {:.0} s), {}, {} and {}",
+            spec.paths.weights.display(),
+            manifest.training.epochs,
+            manifest.training.steps,
+            manifest.training.duration_secs,
+            spec.paths.manifest.display(),
+            spec.paths.losses_csv.display(),
+            spec.paths.losses_png.display()
+        );
+        Ok(())
+    }
+
+    fn report(bar: &indicatif::ProgressBar, p: Progress<'_>) {
+        match p {
+            Progress::EpochStart { epoch, steps } => {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.reset();
+                bar.set_length(steps as u64);
+                bar.set_prefix(epoch.to_string());
+            }
+            Progress::Step { losses } => {
+                let shown: Vec<String> = losses
+                    .iter()
+                    .take(2)
+                    .map(|(n, v)| format!("{n} {v:.4}"))
+                    .collect();
+                bar.set_message(shown.join(" "));
+                bar.inc(1);
+            }
+            Progress::EpochEnd { row } => {
+                bar.finish_and_clear();
+                let losses: Vec<String> = row
+                    .losses
+                    .iter()
+                    .map(|(n, v)| format!("{n} {v:.4}"))
+                    .collect();
+                let val = row
+                    .val_l1
+                    .map_or(String::new(), |v| format!(", val_l1 {v:.4}"));
+                println!(
+                    "epoch {} ({} steps, {:.0} s): {}{val}",
+                    row.epoch,
+                    row.steps,
+                    row.elapsed_secs,
+                    losses.join(", ")
+                );
+            }
+        }
+    }
+
+    fn load_clips(
+        dir: &Path,
+        cfg: &DataConfig,
+    ) -> anyhow::Result<Vec<dancebot::neural::data::Clip>> {
+        let pairs = find_pairs(dir)?;
+        let bar = indicatif::ProgressBar::new(pairs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("analysing {bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let mut clips = Vec::with_capacity(pairs.len());
+        for pair in &pairs {
+            bar.set_message(pair.name.clone());
+            clips.push(load_clip(pair, cfg)?);
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        Ok(clips)
+    }
+
+    fn describe_data(dir: &Path, n_pairs: usize, data: &Dataset, fps: f64) -> String {
+        let origin = std::fs::read_to_string(dir.join("corpus.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["description"].as_str().map(str::to_owned))
+            .map_or(String::new(), |d| format!(" ({d})"));
+        let minutes = |frames: usize| frames as f64 / fps / 60.0;
+        let val_frames: usize = data.val.iter().map(|c| c.n_frames).sum();
+        format!(
+            "{n_pairs} pairs from {}{origin}: {} training songs ({:.1} min), {} validation songs ({:.1} min), at {fps} fps",
+            dir.display(),
+            data.train.len(),
+            minutes(data.train_frames()),
+            data.val.len(),
+            minutes(val_frames)
+        )
+    }
+
+    /// Runs `dancebot train corpus`.
+    pub fn corpus(args: CorpusArgs) -> anyhow::Result<()> {
+        anyhow::ensure!(args.count > 0, "--count must be at least 1");
+        let fps = args.fps;
+        let mut make =
+            |seed: u64| -> Result<Box<dyn DanceGenerator>, dancebot::choreography::ChoreoError> {
+                let cfg = ProceduralConfig {
+                    seed,
+                    fps,
+                    ..ProceduralConfig::default()
+                };
+                Ok(Box::new(ProceduralGenerator::new(cfg)?))
+            };
+        let bar = indicatif::ProgressBar::new(args.count as u64);
+        let mut on_song = |s: &CorpusSong| {
+            bar.set_message(format!("{} ({:.0} s)", s.name, s.duration_secs));
+            bar.inc(1);
+        };
+        let songs = write_corpus(&args.out, args.count, args.seed, &mut make, &mut on_song)?;
+        bar.finish_and_clear();
+        let minutes = songs.iter().map(|s| s.duration_secs).sum::<f64>() / 60.0;
+        let description = format!(
+            "{} synthesized songs (seed {}, 80-150 BPM) danced by the procedural move library at {fps} fps, {minutes:.1} min",
+            songs.len(),
+            args.seed
+        );
+        let index = serde_json::json!({
+            "description": description,
+            "command": command_line(),
+            "songs": songs.iter().map(|s| serde_json::json!({"name": s.name, "tempo_bpm": s.tempo_bpm, "duration_secs": s.duration_secs})).collect::<Vec<_>>(),
+        });
+        dancebot::error::write_json_atomic(&args.out.join("corpus.json"), &index)
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        println!("wrote {description} into {}", args.out.display());
+        Ok(())
+    }
+}
