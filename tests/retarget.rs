@@ -88,7 +88,13 @@ fn the_limit_set_is_the_urdfs_overridden_by_the_map() {
     let l = set.limits()[elbow];
     assert_eq!((l.lower_rad, l.upper_rad), (-2.4, -0.1));
     assert_eq!(l.max_velocity_rad_per_s, 7.0);
-    assert_eq!(l.max_acceleration_rad_per_s2, 20.0);
+    assert_eq!(l.max_acceleration_rad_per_s2, 60.0, "the map's arm value");
+    let knee = set.names().iter().position(|n| n == "l_knee").unwrap();
+    assert_eq!(
+        set.limits()[knee].max_acceleration_rad_per_s2,
+        30.0,
+        "the map's default"
+    );
     let waist = set.names().iter().position(|n| n == "waist_yaw").unwrap();
     assert_eq!(set.limits()[waist].max_acceleration_rad_per_s2, 8.0);
 }

@@ -2,7 +2,7 @@
 //!
 //! Stages: music analysis (offline beats, a causal replay of the live tracker, feature frames
 //! and sections), then choreography through any [`DanceGenerator`] and the dance's metrics.
-//! The robot stages ([`robot`]) and the videos (written by the binary) follow on the skeleton.
+//! The robot stages ([`super::robot`]) and the videos (written by the binary) follow on the skeleton.
 //! Stage timings come from the injected [`Clock`], so tests can run it on a
 //! [`crate::clock::ManualClock`] and get reproducible summaries.
 

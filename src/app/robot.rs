@@ -11,11 +11,11 @@ use serde::Serialize;
 use crate::app::dance::StageTiming;
 use crate::choreography::SkeletonSequence;
 use crate::clock::Clock;
-use crate::retarget::trajectory::smooth::{time_parameterize, SmoothConfig, SmoothReport};
 use crate::retarget::{
     evaluate, retarget_sequence, JointTrajectory, RetargetError, RetargetOptions, RetargetReport,
     Retargeter, RobotEval,
 };
+use crate::safety::timing::{time_parameterize, SmoothConfig, SmoothReport};
 use crate::safety::LimitSet;
 
 /// A robot ready to dance: the retargeter (model + map) and the limits of its driven joints.

@@ -22,8 +22,8 @@ use super::stance::sole_pose;
 use super::trajectory::JointTrajectory;
 use super::RetargetError;
 use crate::choreography::{BodyModel, SkeletonSequence};
+use crate::robot::limits::JointLimit;
 use crate::robot::{Kinematics, RobotModel};
-use crate::safety::JointLimit;
 
 /// Relative slack on velocity and acceleration limits (finite-difference rounding).
 const RATE_TOLERANCE: f64 = 1e-6;

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::map::RobotMap;
 use super::RetargetError;
 use crate::config::InvalidField;
+use crate::robot::limits::{JointLimit, LimitSet};
 use crate::robot::{JointLimits, RobotModel};
-use crate::safety::{JointLimit, LimitSet};
 
 /// Overrides for one joint; every field optional.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! A whole skeleton sequence → a [`JointTrajectory`] of the commanded joints at the frame
 //! times, and a [`RetargetReport`]. No smoothing happens here: the time-parameterization
-//! stage takes the trajectory and the map's [`LimitSet`](crate::safety::LimitSet).
+//! stage takes the trajectory and the map's [`LimitSet`](crate::robot::LimitSet).
 
 use std::collections::BTreeMap;
 

@@ -11,8 +11,6 @@
 //! writers, so a ros2_control joint trajectory controller interpolates with splines instead
 //! of jumping velocity at every point.
 
-pub mod smooth;
-
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};

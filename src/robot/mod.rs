@@ -15,10 +15,12 @@
 //! as a slice over dofs; mimic joints follow `multiplier · q + offset` of their leader.
 
 pub mod kinematics;
+pub mod limits;
 pub mod model;
 mod urdf;
 
 pub use kinematics::Kinematics;
+pub use limits::{JointLimit, LimitError, LimitSet};
 pub use model::{Dof, JointKind, JointLimits, JointModel, LinkModel, RobotModel, Shape};
 
 use std::path::PathBuf;

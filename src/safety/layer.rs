@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::limiter::{self, clamp, JointState};
-use super::limits::LimitSet;
 use super::SafetyError;
 use crate::config::{InvalidField, Validate};
+use crate::robot::limits::LimitSet;
 
 /// Safety settings. The defaults suit a 100 Hz joint trajectory controller on a humanoid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

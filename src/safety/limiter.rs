@@ -7,7 +7,7 @@
 //! the target and before either position limit. (3) uses the discrete-time stopping distance,
 //! so the position limit holds exactly, tick by tick, not just in the continuous limit.
 
-use crate::safety::limits::JointLimit;
+use crate::robot::limits::JointLimit;
 
 /// Largest speed `v` such that moving at `v` for this tick and then braking by `a·dt` per
 /// tick (`v`, `v − a·dt`, …, 0) covers at most `d` (d ≥ 0; 0 for d ≤ 0).

@@ -11,16 +11,20 @@
 //!   `hold_before_home_secs` → go home slowly; a fresh command resumes, blended by the limiter;
 //! - **e-stop** freezes every joint (zero velocity) from the next tick until re-enabled; this
 //!   is the one transition allowed to stop faster than the acceleration limit;
-//! - **disable** is a soft stop: home at reduced speed, then silence.
+//! - **disable** is a soft stop: home at reduced speed, then silence;
+//! - **one motion at a time**: a [`MotionPlayer`] upstream plays one trajectory and
+//!   cross-fades into a preempting one.
 //!
 //! Units: radians (metres for prismatic joints), seconds.
 
 pub mod layer;
 pub mod limiter;
-pub mod limits;
+pub mod motion;
+pub mod timing;
 
+pub use crate::robot::limits::{JointLimit, LimitError, LimitSet};
 pub use layer::{SafeCommand, SafetyConfig, SafetyLayer, SafetyState};
-pub use limits::{JointLimit, LimitError, LimitSet};
+pub use motion::MotionPlayer;
 
 use thiserror::Error;
 
@@ -35,6 +39,9 @@ pub enum SafetyError {
     /// Limits unusable.
     #[error("joint limits: {0}")]
     Limits(#[from] LimitError),
+    /// A motion (trajectory) that cannot be played.
+    #[error("motion: {0}")]
+    Motion(String),
     /// A vector of the wrong length.
     #[error("expected {expected} joint values, found {found}")]
     WrongLength { expected: usize, found: usize },

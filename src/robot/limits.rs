@@ -1,4 +1,7 @@
-//! Per-joint limits the safety layer enforces: position, velocity and acceleration.
+//! Per-joint limits a robot may be commanded within: position, velocity and acceleration.
+//!
+//! They live with the robot model (the leftmost robot stage) so that retargeting, time
+//! parameterization and the safety layer all share one type without depending on each other.
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;

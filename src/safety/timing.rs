@@ -8,7 +8,7 @@
 //!    them toward their local mean, window by window, until no offender is left (or a pass
 //!    budget runs out). Frames far from offenders are untouched, so most poses, beat poses
 //!    included, stay exactly as retargeted.
-//! 2. **Hard guarantee.** The [`safety limiter`](crate::safety::limiter) tracks the smoothed
+//! 2. **Hard guarantee.** The [`limiter`](crate::safety::limiter) tracks the smoothed
 //!    positions at the motion rate. A feasible reference is tracked exactly; what smoothing
 //!    could not fix is limited tick by tick, so the output *provably* keeps the position,
 //!    velocity and acceleration limits.
@@ -21,8 +21,8 @@
 use serde::Serialize;
 
 use crate::retarget::trajectory::JointTrajectory;
+use crate::robot::limits::{JointLimit, LimitSet};
 use crate::safety::limiter::{self, JointState};
-use crate::safety::{JointLimit, LimitSet};
 
 /// A beat pose counts as moved when some joint changed by more than this, rad.
 pub const BEAT_MOVED_THRESHOLD_RAD: f64 = 0.01;
