@@ -34,6 +34,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::choreography::sequence::SkeletonSequence;
+use crate::render::image::Rgb;
 use crate::render::preview::{PreviewConfig, PreviewRenderer};
 use crate::render::{RenderError, RgbImage};
 
@@ -135,18 +136,41 @@ pub fn write_preview_with(
         height_px,
         fps: renderer.fps(),
     };
+    encode_frames(
+        spec,
+        renderer.frame_count(),
+        cfg.background_rgb,
+        audio,
+        out,
+        settings,
+        |k, frame| renderer.render(k, frame),
+    )
+}
+
+/// Draws `frames` frames of `spec` with `draw` (frame index, canvas holding the previous frame:
+/// `draw` paints every pixel) and encodes them to `out`, muxing `audio` when given. The one
+/// encode loop every video writer of the project goes through.
+pub(crate) fn encode_frames(
+    spec: VideoSpec,
+    frames: usize,
+    background_rgb: Rgb,
+    audio: Option<&Path>,
+    out: &Path,
+    settings: &EncodeSettings,
+    mut draw: impl FnMut(usize, &mut RgbImage),
+) -> Result<PreviewReport, VideoError> {
     let mut writer = VideoWriter::create(out, spec, audio, settings)?;
-    let mut frame = RgbImage::new(width_px, height_px, cfg.background_rgb);
-    for k in 0..renderer.frame_count() {
-        renderer.render(k, &mut frame);
+    let mut frame = RgbImage::new(spec.width_px, spec.height_px, background_rgb);
+    for k in 0..frames {
+        draw(k, &mut frame);
         writer.write_frame(&frame)?;
     }
     let encoded = writer.finish()?;
     Ok(PreviewReport {
         path: encoded.path,
         frames: encoded.frames,
-        width_px,
-        height_px,
+        width_px: spec.width_px,
+        height_px: spec.height_px,
         fps: spec.fps,
         duration_secs: encoded.frames as f64 / spec.fps,
         audio: audio.map(Path::to_owned),

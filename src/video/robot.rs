@@ -34,10 +34,10 @@ use thiserror::Error;
 
 use crate::choreography::sequence::SkeletonSequence;
 use crate::render::robot_preview::{RobotPreviewConfig, RobotPreviewError, RobotPreviewRenderer};
-use crate::render::RgbImage;
+
 use crate::retarget::trajectory::JointTrajectory;
 use crate::robot::RobotModel;
-use crate::video::{EncodeSettings, PreviewReport, VideoError, VideoSpec, VideoWriter};
+use crate::video::{encode_frames, EncodeSettings, PreviewReport, VideoError, VideoSpec};
 
 /// A robot preview could not be written. No output file is left behind in any of these cases.
 #[derive(Debug, Error)]
@@ -88,20 +88,14 @@ pub fn write_robot_preview_with(
         height_px,
         fps: renderer.fps(),
     };
-    let mut writer = VideoWriter::create(out, spec, audio, settings)?;
-    let mut frame = RgbImage::new(width_px, height_px, cfg.background_rgb);
-    for k in 0..renderer.frame_count() {
-        renderer.render(k, &mut frame);
-        writer.write_frame(&frame)?;
-    }
-    let encoded = writer.finish()?;
-    Ok(PreviewReport {
-        path: encoded.path,
-        frames: encoded.frames,
-        width_px,
-        height_px,
-        fps: spec.fps,
-        duration_secs: encoded.frames as f64 / spec.fps,
-        audio: audio.map(Path::to_owned),
-    })
+    let frames = renderer.frame_count();
+    Ok(encode_frames(
+        spec,
+        frames,
+        cfg.background_rgb,
+        audio,
+        out,
+        settings,
+        |k, frame| renderer.render(k, frame),
+    )?)
 }
