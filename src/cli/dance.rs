@@ -17,11 +17,10 @@ use dancebot::choreography::DanceGenerator;
 use dancebot::clock::{Clock, SystemClock};
 use dancebot::render::preview::PreviewConfig;
 use dancebot::render::robot_preview::RobotPreviewConfig;
-use dancebot::retarget::{Retargeter, RobotMap};
-use dancebot::robot::RobotModel;
 use serde_json::json;
 
 use super::generator::{self, GeneratorKind};
+use super::retarget::RobotArgs;
 
 /// Arguments of `dancebot dance`.
 #[derive(Debug, clap::Args)]
@@ -49,20 +48,9 @@ pub struct Args {
     /// Skip the videos (no ffmpeg needed).
     #[arg(long)]
     pub no_video: bool,
-    /// Robot description (URDF) the dance is retargeted onto.
-    #[arg(
-        long,
-        value_name = "URDF",
-        default_value = "urdf/dancebot_humanoid.urdf"
-    )]
-    pub robot: PathBuf,
-    /// The robot's map (body parts → joints, limits, lower-body mode).
-    #[arg(
-        long,
-        value_name = "YAML",
-        default_value = "config/robots/dancebot_humanoid.yaml"
-    )]
-    pub mapping: PathBuf,
+    /// The robot the dance is retargeted onto, and its map.
+    #[command(flatten)]
+    pub robot: RobotArgs,
     /// Skip the robot stages (no trajectory.json, no robot_preview.mp4).
     #[arg(long)]
     pub no_robot: bool,
@@ -181,25 +169,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads the robot and its map; relative default paths also resolve against the project
-/// folder, so `dance` works from any working directory of a source checkout.
 fn robot_stage(args: &Args) -> anyhow::Result<RobotStage> {
-    let robot = resolve(&args.robot);
-    let mapping = resolve(&args.mapping);
-    let model = RobotModel::load(&robot)?;
-    let map = RobotMap::load(&mapping)?;
-    let retargeter = Retargeter::new(model, map)?;
-    Ok(RobotStage::new(retargeter)?)
-}
-
-fn resolve(path: &Path) -> PathBuf {
-    if path.is_relative() && !path.exists() {
-        let project = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-        if project.exists() {
-            return project;
-        }
-    }
-    path.to_owned()
+    Ok(RobotStage::new(args.robot.load()?)?)
 }
 
 /// A hidden folder inside the output folder; [`Staging::commit`] moves its files up, and

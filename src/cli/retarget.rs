@@ -21,20 +21,9 @@ use dancebot::robot::RobotModel;
 pub struct Args {
     /// The dance (skeleton.json, coco18).
     pub skeleton: PathBuf,
-    /// The robot's URDF.
-    #[arg(
-        long,
-        value_name = "URDF",
-        default_value = "urdf/dancebot_humanoid.urdf"
-    )]
-    pub robot: PathBuf,
-    /// The robot's retargeting map (see docs/robot-maps.md).
-    #[arg(
-        long,
-        value_name = "YAML",
-        default_value = "config/robots/dancebot_humanoid.yaml"
-    )]
-    pub mapping: PathBuf,
+    /// The robot and its map.
+    #[command(flatten)]
+    pub robot: RobotArgs,
     /// Output trajectory file.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -44,15 +33,50 @@ pub struct Args {
 }
 
 /// Loads a robot and its map and binds them.
-pub fn load_retargeter(robot: &Path, mapping: &Path) -> anyhow::Result<Retargeter> {
-    let model = RobotModel::load(robot)?;
-    let map = RobotMap::load(mapping)?;
-    Ok(Retargeter::new(model, map)?)
+/// The robot a command works on: its URDF and its map. Relative paths that do not exist
+/// from the working directory also resolve against the project folder, so the defaults work
+/// from any directory of a source checkout.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RobotArgs {
+    /// The robot's URDF.
+    #[arg(
+        long = "robot",
+        value_name = "URDF",
+        default_value = "urdf/dancebot_humanoid.urdf"
+    )]
+    pub urdf: PathBuf,
+    /// The robot's map: body parts → joints, limits, lower-body mode, collision model (see
+    /// docs/robot-maps.md).
+    #[arg(
+        long,
+        value_name = "YAML",
+        default_value = "config/robots/dancebot_humanoid.yaml"
+    )]
+    pub mapping: PathBuf,
+}
+
+impl RobotArgs {
+    /// Loads the model and the map into a retargeter.
+    pub fn load(&self) -> anyhow::Result<Retargeter> {
+        let model = RobotModel::load(&resolve(&self.urdf))?;
+        let map = RobotMap::load(&resolve(&self.mapping))?;
+        Ok(Retargeter::new(model, map)?)
+    }
+}
+
+fn resolve(path: &Path) -> PathBuf {
+    if path.is_relative() && !path.exists() {
+        let project = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        if project.exists() {
+            return project;
+        }
+    }
+    path.to_owned()
 }
 
 /// Runs `dancebot retarget`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let retargeter = load_retargeter(&args.robot, &args.mapping)?;
+    let retargeter = args.robot.load()?;
     let seq = SkeletonSequence::load(&args.skeleton)?;
     let (traj, report) = retarget_sequence(&seq, &retargeter, &RetargetOptions::default());
     traj.check().map_err(|what| {

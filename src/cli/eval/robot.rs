@@ -5,6 +5,7 @@
 //! margin and the direction error per segment (with `--skeleton`) measure the rest. See
 //! `dancebot::retarget::eval`.
 
+use crate::cli::retarget::RobotArgs;
 use std::path::PathBuf;
 
 use dancebot::choreography::SkeletonSequence;
@@ -16,20 +17,9 @@ use dancebot::retarget::{evaluate, JointTrajectory, RobotEval};
 pub struct Args {
     /// The trajectory (trajectory.json).
     pub trajectory: PathBuf,
-    /// The robot's URDF.
-    #[arg(
-        long,
-        value_name = "URDF",
-        default_value = "urdf/dancebot_humanoid.urdf"
-    )]
-    pub robot: PathBuf,
-    /// The robot's retargeting map (limits, collision model, home pose).
-    #[arg(
-        long,
-        value_name = "YAML",
-        default_value = "config/robots/dancebot_humanoid.yaml"
-    )]
-    pub mapping: PathBuf,
+    /// The robot and its map.
+    #[command(flatten)]
+    pub robot: RobotArgs,
     /// The dance the trajectory was made from (for direction errors).
     #[arg(long, value_name = "FILE")]
     pub skeleton: Option<PathBuf>,
@@ -40,7 +30,7 @@ pub struct Args {
 
 /// Runs `dancebot eval robot`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let retargeter = crate::cli::retarget::load_retargeter(&args.robot, &args.mapping)?;
+    let retargeter = args.robot.load()?;
     let traj = JointTrajectory::load(&args.trajectory)?;
     let skeleton = args
         .skeleton
