@@ -12,6 +12,8 @@
 //! - [`smooth`]: missing keypoints held, Gaussian smoothing over time.
 //! - [`stick`]: the OpenPose COCO stick figure (17 limbs, 18-colour palette red → magenta).
 //! - [`labels`]: [`labels::LabelMap`], 18 one-hot channels (background + 17 limbs), `C × H × W`.
+//! - [`avatar`]: [`AvatarRenderer`], poses → person-like frames (the procedural character
+//!   here; Pix2PixHD in `neural::avatar`).
 //! - [`preview`]: a preview frame — front view, side view, beat flash, progress bar, counter.
 //!
 //! ```
@@ -31,6 +33,7 @@
 //! Encoding frames into a video file is the job of [`crate::video`], the edge adapter that
 //! runs `ffmpeg`.
 
+pub mod avatar;
 pub mod camera;
 pub mod character;
 pub mod glyphs;
@@ -43,6 +46,7 @@ pub mod robot_preview;
 pub mod smooth;
 pub mod stick;
 
+pub use avatar::{AvatarError, AvatarRenderer, CharacterAvatar};
 pub use camera::{Camera, View, ViewBounds};
 pub use image::{PixelRect, Rgb, RgbImage};
 pub use labels::{LabelMap, LabelPainter};
