@@ -56,6 +56,7 @@ fn dance_writes_every_output_and_the_dance_follows_the_beats() {
         "preview.mp4",
         "trajectory.json",
         "robot_preview.mp4",
+        "avatar.mp4",
     ] {
         let meta = std::fs::metadata(out.join(name)).unwrap();
         assert!(meta.len() > 100, "{name} is {} bytes", meta.len());
@@ -89,6 +90,12 @@ fn dance_writes_every_output_and_the_dance_follows_the_beats() {
         summary["robot"]["eval"]["non_finite_values"].as_u64(),
         Some(0)
     );
+    let drawn_by = if cfg!(feature = "torch") {
+        "pix2pixhd"
+    } else {
+        "character"
+    };
+    assert_eq!(summary["avatar"]["renderer"].as_str(), Some(drawn_by));
     let traj = dancebot::retarget::JointTrajectory::load(&out.join("trajectory.json")).unwrap();
     assert_eq!(traj.len(), seq.frames.len());
     assert_eq!(traj.velocities_rad_per_s.len(), traj.len());

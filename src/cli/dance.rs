@@ -19,6 +19,7 @@ use dancebot::render::preview::PreviewConfig;
 use dancebot::render::robot_preview::RobotPreviewConfig;
 use serde_json::json;
 
+use super::avatar::{self, AvatarKind};
 use super::generator::{self, GeneratorKind};
 use super::retarget::RobotArgs;
 
@@ -48,6 +49,12 @@ pub struct Args {
     /// Skip the videos (no ffmpeg needed).
     #[arg(long)]
     pub no_video: bool,
+    /// Who draws `avatar.mp4`.
+    #[arg(long, value_enum, default_value_t = AvatarKind::Auto)]
+    pub avatar: AvatarKind,
+    /// Avatar model file (default: the shipped `models/avatar.safetensors`).
+    #[arg(long, value_name = "PATH")]
+    pub avatar_model: Option<PathBuf>,
     /// The robot the dance is retargeted onto, and its map.
     #[command(flatten)]
     pub robot: RobotArgs,
@@ -80,6 +87,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         GeneratorKind::Neural => generator::neural(args.model.clone(), args.seed, &args.device)?,
     };
     let truth = load_truth(&args)?;
+    let mut avatar_renderer = if args.no_video {
+        None
+    } else {
+        Some(avatar::renderer(
+            args.avatar,
+            args.avatar_model.as_deref(),
+            &args.device,
+        )?)
+    };
     let robot = if args.no_robot {
         None
     } else {
@@ -133,13 +149,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             timings.push(("robot_preview_video".to_owned(), clock.now_secs() - t));
         }
     }
-    let summary = summary_json(
+    if let Some(renderer) = avatar_renderer.as_mut() {
+        let t = clock.now_secs();
+        write_avatar(
+            &out.skeleton,
+            renderer.as_mut(),
+            &args.audio,
+            &staging.path("avatar.mp4"),
+        )?;
+        timings.push(("avatar_video".to_owned(), clock.now_secs() - t));
+    }
+    let mut summary = summary_json(
         &args,
         &out,
         robot_out.as_ref(),
         audio.duration_secs(),
         &timings,
     );
+    if let (Some(r), Some(obj)) = (&avatar_renderer, summary.as_object_mut()) {
+        obj.insert(
+            "avatar".to_owned(),
+            json!({ "renderer": r.name(), "size_px": r.size() }),
+        );
+    }
     if let Some(r) = &robot_out {
         dancebot::error::write_atomic(
             &staging.path("trajectory.json"),
@@ -166,6 +198,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     staging.commit()?;
     print_summary(&args.out, &out, robot_out.as_ref(), audio.duration_secs());
+    Ok(())
+}
+
+/// Draws `avatar.mp4` with a progress bar (the model can take minutes on a CPU).
+fn write_avatar(
+    skeleton: &dancebot::choreography::SkeletonSequence,
+    renderer: &mut dyn dancebot::render::AvatarRenderer,
+    audio: &Path,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(skeleton.frames.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "avatar ({msg}) {bar:40} {pos}/{len} frames, eta {eta}",
+        )
+        .context("progress bar template")?,
+    );
+    bar.set_message(renderer.name());
+    dancebot::video::avatar::write_avatar_video(
+        skeleton,
+        renderer,
+        Some(audio),
+        out,
+        &dancebot::video::avatar::AvatarVideoConfig::default(),
+        &mut |done, _| bar.set_position(done as u64),
+    )
+    .context("avatar.mp4")?;
+    bar.finish_and_clear();
     Ok(())
 }
 

@@ -37,10 +37,25 @@ pub fn neural(
     seed: u64,
     device: &str,
 ) -> anyhow::Result<Box<dyn DanceGenerator>> {
-    use anyhow::Context;
     use dancebot::neural::{default_model_path, NeuralGenerator, NeuralOptions};
+    let device = device_preference(device)?;
+    let path = model.unwrap_or_else(default_model_path);
+    let opts = NeuralOptions {
+        seed,
+        device,
+        ..NeuralOptions::default()
+    };
+    Ok(Box::new(NeuralGenerator::load(&path, &opts)?))
+}
+
+/// A `--device` value (checked by [`parse_device`]) as libtorch's device preference.
+#[cfg(feature = "torch")]
+pub fn device_preference(
+    device: &str,
+) -> anyhow::Result<dancebot::torch_backend::DevicePreference> {
+    use anyhow::Context;
     use dancebot::torch_backend::DevicePreference;
-    let device = match device {
+    Ok(match device {
         "cpu" => DevicePreference::Cpu,
         "cuda" => DevicePreference::Cuda(0),
         "auto" => DevicePreference::Auto,
@@ -50,14 +65,7 @@ pub fn neural(
                 .parse()
                 .context("--device")?,
         ),
-    };
-    let path = model.unwrap_or_else(default_model_path);
-    let opts = NeuralOptions {
-        seed,
-        device,
-        ..NeuralOptions::default()
-    };
-    Ok(Box::new(NeuralGenerator::load(&path, &opts)?))
+    })
 }
 
 /// Without libtorch there is no neural generator.

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout)]
 
 pub mod analyze;
+pub mod avatar;
 pub mod beats;
 pub mod choreograph;
 pub mod dance;
@@ -10,6 +11,7 @@ pub mod doctor;
 pub mod eval;
 pub mod generator;
 pub mod live;
+pub mod render;
 pub mod retarget;
 pub mod synth;
 pub mod train;
@@ -49,6 +51,8 @@ pub enum Command {
     Train(train::TrainCommand),
     /// Put a dance on a robot: skeleton.json + URDF + map → trajectory.json.
     Retarget(retarget::Args),
+    /// Draw the avatar video of a dance: skeleton.json → avatar.mp4 (Pix2PixHD or the character).
+    Render(render::Args),
 }
 
 /// Logs to stderr; warnings by default.
@@ -80,5 +84,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Choreograph(args) => choreograph::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Retarget(args) => retarget::run(args),
+        Command::Render(args) => render::run(args),
     }
 }

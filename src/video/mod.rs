@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod avatar;
 pub mod ffmpeg;
 pub mod robot;
 
