@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod avatar;
 pub mod beats;
+pub mod bench;
 pub mod choreograph;
 pub mod dance;
 pub mod doctor;
@@ -53,6 +54,9 @@ pub enum Command {
     Retarget(retarget::Args),
     /// Draw the avatar video of a dance: skeleton.json → avatar.mp4 (Pix2PixHD or the character).
     Render(render::Args),
+    /// Measure the speed of a stage on this machine (the avatar generator per size and device).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// Logs to stderr; warnings by default.
@@ -85,5 +89,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Train(cmd) => train::run(cmd),
         Command::Retarget(args) => retarget::run(args),
         Command::Render(args) => render::run(args),
+        Command::Bench(cmd) => bench::run(cmd),
     }
 }
