@@ -13,6 +13,7 @@ pub mod live;
 pub mod retarget;
 pub mod synth;
 pub mod train;
+pub mod train_avatar;
 
 use clap::{Parser, Subcommand};
 
