@@ -102,7 +102,7 @@ impl Validate for AvatarNetConfig {
         }
         let m = self.size_multiple();
         for (name, v) in [("width", self.width), ("height", self.height)] {
-            if v < 16 || v > 4096 || v % m != 0 {
+            if !(16..=4096).contains(&v) || v % m != 0 {
                 return Err(InvalidField::new(
                     format!("network.{name}"),
                     format!("{v}, expected 16..=4096 and a multiple of {m}"),

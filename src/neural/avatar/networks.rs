@@ -202,7 +202,7 @@ impl LocalEnhancer {
 #[derive(Debug)]
 pub enum Generator {
     /// The global generator.
-    Global(GlobalGenerator),
+    Global(Box<GlobalGenerator>),
     /// Local enhancer around a global generator.
     Local(Box<LocalEnhancer>),
 }
@@ -213,13 +213,13 @@ impl Generator {
         if cfg.local_enhancer {
             Generator::Local(Box::new(LocalEnhancer::new(vs, cfg)))
         } else {
-            Generator::Global(GlobalGenerator::new(
+            Generator::Global(Box::new(GlobalGenerator::new(
                 vs,
                 cfg,
                 cfg.generator_in(),
                 cfg.ngf,
                 true,
-            ))
+            )))
         }
     }
 
