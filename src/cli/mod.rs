@@ -16,6 +16,7 @@ pub mod render;
 pub mod retarget;
 pub mod synth;
 pub mod train;
+pub mod train_avatar;
 
 use clap::{Parser, Subcommand};
 

@@ -50,6 +50,10 @@ pub enum TrainCommand {
     Choreo(ChoreoArgs),
     /// Write synthesized songs danced by the procedural move library (training pairs).
     Corpus(CorpusArgs),
+    /// Train the Pix2PixHD avatar model on (label map, picture) pairs.
+    Avatar(super::train_avatar::AvatarArgs),
+    /// Write (label map, picture) pairs of the procedural character dancing.
+    AvatarData(super::train_avatar::AvatarDataArgs),
 }
 
 /// Arguments of `dancebot train choreo`.
@@ -127,6 +131,8 @@ pub fn run(cmd: TrainCommand) -> anyhow::Result<()> {
     match cmd {
         TrainCommand::Choreo(args) => with_torch::choreo(args),
         TrainCommand::Corpus(args) => with_torch::corpus(args),
+        TrainCommand::Avatar(args) => super::train_avatar::avatar(args),
+        TrainCommand::AvatarData(args) => super::train_avatar::avatar_data(args),
     }
 }
 

@@ -26,6 +26,7 @@
 //! ([`crate::choreography::windows::PoseNormalizer`]); songs of any length are cut into
 //! overlapping windows and cross-faded ([`crate::choreography::windows`]).
 
+pub mod avatar;
 pub mod config;
 pub mod corpus;
 pub mod data;
