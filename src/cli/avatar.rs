@@ -59,7 +59,8 @@ fn character() -> anyhow::Result<Box<dyn AvatarRenderer>> {
 
 #[cfg(feature = "torch")]
 fn neural(path: &Path, device: &str) -> anyhow::Result<Box<dyn AvatarRenderer>> {
-    let device = super::generator::device_preference(device)?;
+    let device =
+        dancebot::torch_backend::select_device(super::generator::device_preference(device)?);
     Ok(Box::new(dancebot::neural::avatar::AvatarModel::load(
         path, device,
     )?))

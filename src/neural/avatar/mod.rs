@@ -9,6 +9,7 @@
 //! [`config`] holds the sizes and the two presets, [`data`] and [`sources`] the training
 //! frames, [`metrics`] PSNR and SSIM, [`manifest`] what ships beside the weights.
 
+pub mod bench;
 pub mod config;
 pub mod data;
 pub mod infer;
