@@ -11,6 +11,7 @@ pub mod eval;
 pub mod generator;
 pub mod live;
 pub mod retarget;
+pub mod serve;
 pub mod synth;
 pub mod train;
 
@@ -49,6 +50,8 @@ pub enum Command {
     Train(train::TrainCommand),
     /// Put a dance on a robot: skeleton.json + URDF + map → trajectory.json.
     Retarget(retarget::Args),
+    /// Show the dancing avatar on a companion display: MJPEG stream and web page over HTTP.
+    Serve(serve::Args),
 }
 
 /// Logs to stderr; warnings by default.
@@ -80,5 +83,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Choreograph(args) => choreograph::run(args),
         Command::Train(cmd) => train::run(cmd),
         Command::Retarget(args) => retarget::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
