@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -18,10 +17,11 @@ use dancebot::choreography::{BodyModel, Joint, SkeletonSequence};
 use dancebot::clock::ManualClock;
 use dancebot::render::character::CharacterStyle;
 use dancebot::render::{AvatarRenderer, CharacterAvatar};
-use dancebot::stream::http::{StreamServer, BOUNDARY};
+use dancebot::stream::http::StreamServer;
 use dancebot::stream::{
     AvatarFrame, DancePlayer, EncodedFrame, FanOut, FrameMeta, FrameSink, PlayerConfig,
 };
+use mjpeg::{check_jpeg, near, MjpegReader};
 
 const SHIRT: [u8; 3] = [200, 52, 48];
 const SKIN: [u8; 3] = [224, 172, 138];
@@ -99,85 +99,6 @@ fn play(
             .unwrap();
         stats.pushed
     })
-}
-
-/// One multipart part: its headers' frame index and the JPEG.
-struct Part {
-    index: u64,
-    jpeg: Vec<u8>,
-}
-
-/// Reads MJPEG parts by hand: `--BOUNDARY`, headers, `Content-Length` bytes, CRLF.
-struct MjpegReader {
-    reader: BufReader<Box<dyn Read + Send + Sync>>,
-}
-
-impl MjpegReader {
-    fn open(addr: SocketAddr) -> MjpegReader {
-        let resp = agent()
-            .get(&format!("http://{addr}/stream.mjpg"))
-            .call()
-            .unwrap();
-        assert_eq!(
-            resp.header("Content-Type"),
-            Some(format!("multipart/x-mixed-replace; boundary={BOUNDARY}").as_str())
-        );
-        MjpegReader {
-            reader: BufReader::new(resp.into_reader()),
-        }
-    }
-
-    fn line(&mut self) -> String {
-        let mut line = String::new();
-        self.reader.read_line(&mut line).unwrap();
-        assert!(line.ends_with("\r\n"), "line {line:?} not CRLF-terminated");
-        line.trim_end().to_owned()
-    }
-
-    fn next(&mut self) -> Part {
-        assert_eq!(self.line(), format!("--{BOUNDARY}"));
-        let (mut length, mut index, mut jpeg_type) = (None, None, false);
-        loop {
-            let line = self.line();
-            if line.is_empty() {
-                break;
-            }
-            let (name, value) = line.split_once(':').unwrap();
-            match name.to_ascii_lowercase().as_str() {
-                "content-type" => jpeg_type = value.trim() == "image/jpeg",
-                "content-length" => length = Some(value.trim().parse::<usize>().unwrap()),
-                "x-frame-index" => index = Some(value.trim().parse::<u64>().unwrap()),
-                _ => {}
-            }
-        }
-        assert!(jpeg_type, "part without Content-Type: image/jpeg");
-        let mut jpeg = vec![0; length.expect("part without Content-Length")];
-        self.reader.read_exact(&mut jpeg).unwrap();
-        let mut crlf = [0; 2];
-        self.reader.read_exact(&mut crlf).unwrap();
-        assert_eq!(&crlf, b"\r\n");
-        Part {
-            index: index.expect("part without X-Frame-Index"),
-            jpeg,
-        }
-    }
-}
-
-fn near(p: [u8; 3], c: [u8; 3], tol: i32) -> bool {
-    p.iter()
-        .zip(c)
-        .all(|(&a, b)| (i32::from(a) - i32::from(b)).abs() <= tol)
-}
-
-/// Decodes a JPEG, checks markers and size, and counts shirt- and skin-coloured pixels.
-fn check_jpeg(jpeg: &[u8], size: (u32, u32)) -> (usize, usize) {
-    assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "no SOI marker");
-    assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9], "no EOI marker");
-    let img = image::load_from_memory(jpeg).unwrap().to_rgb8();
-    assert_eq!(img.dimensions(), size);
-    let shirt = img.pixels().filter(|p| near(p.0, SHIRT, 40)).count();
-    let skin = img.pixels().filter(|p| near(p.0, SKIN, 40)).count();
-    (shirt, skin)
 }
 
 #[test]
@@ -448,3 +369,5 @@ fn the_page_and_its_assets_are_served() {
 
 #[path = "stream_http/browser.rs"]
 mod browser;
+#[path = "stream_http/mjpeg.rs"]
+mod mjpeg;

@@ -5,7 +5,7 @@
 //! `k`'s time, the player draws it with an [`AvatarRenderer`](crate::render::AvatarRenderer),
 //! encodes it to JPEG once, and hands the shared [`EncodedFrame`] to every [`FrameSink`]
 //! through a [`FanOut`]. Sinks are the places a frame goes: the MJPEG HTTP server of
-//! [`http`] (feature `http`), a ROS `CompressedImage` publisher, a test's collector.
+//! `stream::http` (feature `http`), a ROS `CompressedImage` publisher, a test's collector.
 //!
 //! Why this shape: the renderer is the expensive part and runs once per frame whatever the
 //! number of viewers; sinks never slow it down (a slow sink drops frames on its side) and a
