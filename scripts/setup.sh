@@ -9,6 +9,10 @@
 #   - a project-local Python virtualenv `.venv` with PyPI's torch==2.11.0 (libtorch for tch 0.24)
 #     and the reference tools of the benchmarks (scripts/requirements.txt), linked as
 #     .venv/libtorch, which .cargo/config.toml points LIBTORCH at.
+#
+#   scripts/setup.sh --test-tools   also installs what only the tests need (chromium, for the
+#                                   screenshot test of the companion display); scripts/test.sh
+#                                   passes it.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +20,14 @@ cd "$root"
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 DEB_PACKAGES=(pkg-config libasound2-dev alsa-utils libasound2-plugins ffmpeg iproute2 util-linux python3-venv ca-certificates)
+# Test-only: headless Chromium screenshots the companion page (tests/stream_http.rs).
+TEST_DEB_PACKAGES=(chromium)
+for arg in "$@"; do
+  case "$arg" in
+    --test-tools) DEB_PACKAGES+=("${TEST_DEB_PACKAGES[@]}") ;;
+    *) say "unknown option $arg (known: --test-tools)"; exit 2 ;;
+  esac
+done
 
 install_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || { say "not a Debian/Ubuntu system: install the equivalents of: ${DEB_PACKAGES[*]}"; return 0; }

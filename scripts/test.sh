@@ -9,7 +9,7 @@ cd "$root"
 step() { printf '\n==> %s\n' "$*" >&2; }
 
 step "setup"
-scripts/setup.sh
+scripts/setup.sh --test-tools
 step "fetch crates"
 cargo fetch --locked
 step "cargo fmt --check"

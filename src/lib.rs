@@ -22,6 +22,7 @@ pub mod render;
 pub mod retarget;
 pub mod robot;
 pub mod safety;
+pub mod stream;
 
 pub mod app;
 pub mod doctor;

@@ -21,7 +21,7 @@ pub enum AvatarKind {
     Character,
 }
 
-/// Size of the procedural character's frames, pixels (a model has its own size).
+/// Default size of the procedural character's frames, pixels (a model has its own size).
 pub const CHARACTER_SIZE_PX: (usize, usize) = (256, 256);
 
 /// The shipped avatar model, relative to the repository.
@@ -30,26 +30,26 @@ pub fn default_model_path() -> PathBuf {
 }
 
 /// Builds the renderer `kind` asks for; `model` overrides the shipped model, `device` is
-/// auto, cpu, cuda or cuda:N.
+/// auto, cpu, cuda or cuda:N, `character_size` the procedural character's `(width, height)`.
 pub fn renderer(
     kind: AvatarKind,
     model: Option<&Path>,
     device: &str,
+    character_size: (usize, usize),
 ) -> anyhow::Result<Box<dyn AvatarRenderer>> {
     let model_path = model.map_or_else(default_model_path, Path::to_owned);
     match kind {
-        AvatarKind::Character => character(),
+        AvatarKind::Character => character(character_size),
         AvatarKind::Model => neural(&model_path, device),
         AvatarKind::Auto if cfg!(feature = "torch") => neural(&model_path, device),
         AvatarKind::Auto => {
             tracing::info!("built without libtorch: drawing the procedural character");
-            character()
+            character(character_size)
         }
     }
 }
 
-fn character() -> anyhow::Result<Box<dyn AvatarRenderer>> {
-    let (w, h) = CHARACTER_SIZE_PX;
+fn character((w, h): (usize, usize)) -> anyhow::Result<Box<dyn AvatarRenderer>> {
     Ok(Box::new(CharacterAvatar::new(
         CharacterStyle::default(),
         w,

@@ -94,6 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             args.avatar,
             args.avatar_model.as_deref(),
             &args.device,
+            avatar::CHARACTER_SIZE_PX,
         )?)
     };
     let robot = if args.no_robot {

@@ -14,6 +14,7 @@ pub mod generator;
 pub mod live;
 pub mod render;
 pub mod retarget;
+pub mod serve;
 pub mod synth;
 pub mod train;
 pub mod train_avatar;
@@ -58,6 +59,8 @@ pub enum Command {
     /// Measure the speed of a stage on this machine (the avatar generator per size and device).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Show the dancing avatar on a companion display: MJPEG stream and web page over HTTP.
+    Serve(serve::Args),
 }
 
 /// Logs to stderr; warnings by default.
@@ -91,5 +94,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retarget(args) => retarget::run(args),
         Command::Render(args) => render::run(args),
         Command::Bench(cmd) => bench::run(cmd),
+        Command::Serve(args) => serve::run(args),
     }
 }

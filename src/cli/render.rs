@@ -61,7 +61,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             found
         })
     };
-    let mut renderer = avatar::renderer(args.avatar, args.model.as_deref(), &args.device)?;
+    let mut renderer = avatar::renderer(
+        args.avatar,
+        args.model.as_deref(),
+        &args.device,
+        avatar::CHARACTER_SIZE_PX,
+    )?;
     let bar = ProgressBar::new(seq.frames.len() as u64).with_style(
         ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} frames, {per_sec}, eta {eta}")
             .context("progress bar template")?,
