@@ -3,7 +3,8 @@
 //!
 //! skeleton → [`retarget_sequence`] (joint angles per frame) → [`time_parameterize`]
 //! (smoothing where a limit is broken, then the exact limiter; velocities and accelerations
-//! filled in; beat poses followed) → [`evaluate`] (limit violations, collisions, centre of
+//! filled in; beat poses followed; frames pulled through the body pushed out and the
+//! trajectory parameterized again, see [`crate::safety::repair`]) → [`evaluate`] (limit violations, collisions, centre of
 //! mass, direction error per limb). Timings come from the injected [`Clock`].
 
 use serde::Serialize;
@@ -15,7 +16,8 @@ use crate::retarget::{
     evaluate, retarget_sequence, JointTrajectory, RetargetError, RetargetOptions, RetargetReport,
     Retargeter, RobotEval,
 };
-use crate::safety::timing::{time_parameterize, SmoothConfig, SmoothReport};
+use crate::safety::repair::{time_parameterize_checked, RepairReport};
+use crate::safety::timing::{SmoothConfig, SmoothReport};
 use crate::safety::LimitSet;
 
 /// A robot ready to dance: the retargeter (model + map) and the limits of its driven joints.
@@ -27,7 +29,12 @@ pub struct RobotStage {
     pub limits: LimitSet,
     /// Smoothing settings of the time parameterization.
     pub smoothing: SmoothConfig,
+    /// Parameterizations at most while repairing frames that collide.
+    pub repair_rounds: usize,
 }
+
+/// Push steps per repaired frame (more than the retargeter's own: no blend back follows).
+const REPAIR_PUSH_STEPS: usize = 8;
 
 impl RobotStage {
     /// The stage for a retargeter, with its map's limits.
@@ -37,6 +44,7 @@ impl RobotStage {
             retargeter,
             limits,
             smoothing: SmoothConfig::default(),
+            repair_rounds: 30,
         })
     }
 }
@@ -51,6 +59,8 @@ pub struct RobotOutputs {
     pub retarget: RetargetReport,
     /// What the time parameterization changed.
     pub smoothing: SmoothReport,
+    /// Frames the time parameterization pulled through the body, and their repair.
+    pub collision_repair: RepairReport,
     /// The trajectory measured on the robot.
     pub eval: RobotEval,
     /// Per-stage timings.
@@ -76,8 +86,20 @@ pub fn run(
         retarget_sequence(skeleton, &stage.retargeter, &RetargetOptions::default());
     timed("retarget", t);
     let t = clock.now_secs();
-    let (trajectory, smoothing) =
-        time_parameterize(&raw, &stage.limits, beats_secs, &stage.smoothing);
+    let mut buffers = stage.retargeter.start(Default::default());
+    let mut check = |pose: &mut [f64]| {
+        stage
+            .retargeter
+            .separate(&mut buffers, pose, REPAIR_PUSH_STEPS)
+    };
+    let (trajectory, smoothing, collision_repair) = time_parameterize_checked(
+        &raw,
+        &stage.limits,
+        beats_secs,
+        &stage.smoothing,
+        &mut check,
+        stage.repair_rounds,
+    );
     timed("time_parameterize", t);
     let t = clock.now_secs();
     let eval = evaluate(&stage.retargeter, &trajectory, Some(skeleton))?;
@@ -86,6 +108,7 @@ pub fn run(
         trajectory,
         retarget,
         smoothing,
+        collision_repair,
         eval,
         timings,
     })

@@ -161,7 +161,7 @@ fn full_dofs(retargeter: &Retargeter, dofs: &[usize], row: &[f64], out: &mut Vec
 }
 
 /// The base pose for `q`: home, or (full mode) with the left sole at its home pose.
-fn base_for(retargeter: &Retargeter, kin: &mut Kinematics, q: &[f64]) -> Isometry3<f64> {
+pub(super) fn base_for(retargeter: &Retargeter, kin: &mut Kinematics, q: &[f64]) -> Isometry3<f64> {
     let stance = retargeter.stance();
     let home = stance.world_from_base_home;
     let (LowerBody::Full, Some(feet)) = (retargeter.map().lower_body, stance.feet) else {

@@ -43,6 +43,7 @@ mod resolve;
 pub mod retargeter;
 pub mod roundtrip;
 pub mod segments;
+mod separate;
 pub mod sequence;
 pub mod settings;
 mod solve;

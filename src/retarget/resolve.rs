@@ -46,7 +46,7 @@ impl Retargeter {
     }
 
     /// Refreshes `state.contacts` for the current configuration; true when there are some.
-    fn find_contacts(&self, model: &CollisionModel, state: &mut RetargetState) -> bool {
+    pub(super) fn find_contacts(&self, model: &CollisionModel, state: &mut RetargetState) -> bool {
         state.ws.kin.update(&self.model, &state.base, &state.q);
         model.world_ends(&state.ws.kin, &mut state.ends);
         model.contacts(&state.ends, &mut state.contacts);
@@ -59,7 +59,7 @@ impl Retargeter {
     }
 
     /// One push step per arm involved in a contact (kinematics in `state.ws` are current).
-    fn push_step(&self, model: &CollisionModel, state: &mut RetargetState) {
+    pub(super) fn push_step(&self, model: &CollisionModel, state: &mut RetargetState) {
         let lim = self.step_limits();
         for (li, limb) in self.bound.limbs.iter().enumerate() {
             state.ws.clear();

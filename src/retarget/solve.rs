@@ -21,6 +21,13 @@ const TELEPORT_RAD: f64 = 15.0 * std::f64::consts::PI / 180.0;
 /// radian of the largest joint change (continuity first: near a straight elbow, a few degrees
 /// of forearm error could otherwise flip the upper arm's twist by π).
 const JUMP_PRICE: f64 = 2.0 * std::f64::consts::PI / 180.0;
+/// Joint travel a restart may cause without the steep price below, rad, plus twice the
+/// target's own turn: an arm that swung far may move far.
+const FREE_TRAVEL_RAD: f64 = 0.5;
+/// Travel beyond that costs 30° of direction error per radian (teleports excepted): a joint
+/// swinging by ~π in one frame (an upper arm's twist taking the other branch) breaks any
+/// velocity limit, and time parameterization would then cut the swing through the body.
+const STEEP_PRICE: f64 = 30.0 * std::f64::consts::PI / 180.0;
 /// A limb whose step is smaller than this has converged as far as it will, rad.
 const MIN_STEP_RAD: f64 = 1e-6;
 /// Restarts must improve a limb by this much to replace the warm-started result, rad.
@@ -137,7 +144,12 @@ impl Retargeter {
                 .iter()
                 .map(|&d| (state.q[d] - state.warm_q[d]).abs())
                 .fold(0.0, f64::max);
-            let score = if teleport { e } else { e + JUMP_PRICE * travel };
+            let excess = (travel - FREE_TRAVEL_RAD - 2.0 * jump).max(0.0);
+            let score = if teleport {
+                e
+            } else {
+                e + JUMP_PRICE * travel + STEEP_PRICE * excess
+            };
             if score < best_score - RESTART_GAIN_RAD {
                 (best, best_score) = (e, score);
                 state.scratch_q.copy_from_slice(&state.q);

@@ -20,6 +20,7 @@
 pub mod layer;
 pub mod limiter;
 pub mod motion;
+pub mod repair;
 pub mod timing;
 
 pub use crate::robot::limits::{JointLimit, LimitError, LimitSet};

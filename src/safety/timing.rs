@@ -65,6 +65,11 @@ pub struct SmoothReport {
     pub frames_limited: usize,
     /// Largest jerk left, rad/s³ (finite differences).
     pub max_jerk_rad_per_s3: f64,
+    /// Largest velocity of the input over its joint's limit (finite differences; above 1
+    /// the input broke the limit and had to be changed).
+    pub input_max_velocity_ratio: f64,
+    /// Largest acceleration of the input over its joint's limit.
+    pub input_max_acceleration_ratio: f64,
 }
 
 /// Makes `traj` (whose joints are `limits`' joints, same order, uniformly spaced times)
@@ -72,6 +77,19 @@ pub struct SmoothReport {
 /// beats whose poses the report follows.
 pub fn time_parameterize(
     traj: &JointTrajectory,
+    limits: &LimitSet,
+    beats_secs: &[f64],
+    cfg: &SmoothConfig,
+) -> (JointTrajectory, SmoothReport) {
+    parameterize(traj, traj, limits, beats_secs, cfg)
+}
+
+/// [`time_parameterize`] of `traj`, reported against `original` (same joints and times): the
+/// repair pass parameterizes edited copies of the retargeted trajectory, but what it changed
+/// is measured from the retargeted one.
+pub(crate) fn parameterize(
+    traj: &JointTrajectory,
+    original: &JointTrajectory,
     limits: &LimitSet,
     beats_secs: &[f64],
     cfg: &SmoothConfig,
@@ -87,9 +105,13 @@ pub fn time_parameterize(
     let mut report = SmoothReport::default();
     let mut limited = vec![false; n];
     for j in 0..n_joints {
-        let original: Vec<f64> = traj.positions_rad.iter().map(|r| r[j]).collect();
+        let column = |t: &JointTrajectory| t.positions_rad.iter().map(|r| r[j]).collect();
+        let reference: Vec<f64> = column(traj);
         let l = limits.limits()[j];
-        let mut q: Vec<f64> = original
+        let (v, a) = rate_ratios(&column(original), &l, dt);
+        report.input_max_velocity_ratio = report.input_max_velocity_ratio.max(v);
+        report.input_max_acceleration_ratio = report.input_max_acceleration_ratio.max(a);
+        let mut q: Vec<f64> = reference
             .iter()
             .map(|&x| limiter::clamp(x, l.lower_rad, l.upper_rad))
             .collect();
@@ -103,8 +125,23 @@ pub fn time_parameterize(
         }
     }
     fill_derivatives(&mut out, dt);
-    summarize(traj, &out, beats_secs, &limited, &mut report, dt);
+    summarize(original, &out, beats_secs, &limited, &mut report, dt);
     (out, report)
+}
+
+/// Largest |velocity| / limit and |acceleration| / limit of one joint's positions.
+pub fn rate_ratios(q: &[f64], l: &JointLimit, dt: f64) -> (f64, f64) {
+    let (mut v, mut a) = (0.0_f64, 0.0_f64);
+    for k in 1..q.len() {
+        v = v.max((q[k] - q[k - 1]).abs() / dt);
+        if k + 1 < q.len() {
+            a = a.max((q[k + 1] - 2.0 * q[k] + q[k - 1]).abs() / (dt * dt));
+        }
+    }
+    (
+        v / l.max_velocity_rad_per_s,
+        a / l.max_acceleration_rad_per_s2,
+    )
 }
 
 /// Velocity, acceleration and jerk offenders, smoothed window by window.
