@@ -46,6 +46,7 @@ fn limits() -> impl Strategy<Value = Vec<JointLimit>> {
                 upper_rad: lo + span,
                 max_velocity_rad_per_s: v,
                 max_acceleration_rad_per_s2: a,
+                max_jerk_rad_per_s3: 10.0 * a,
             }
         }),
         3,
@@ -107,6 +108,7 @@ fn two_joints() -> SafetyLayer {
         upper_rad: 1.0,
         max_velocity_rad_per_s: 2.0,
         max_acceleration_rad_per_s2: 20.0,
+        max_jerk_rad_per_s3: 200.0,
     };
     let set = LimitSet::new(vec!["a".into(), "b".into()], vec![lim; 2]).unwrap();
     SafetyLayer::new(set, SafetyConfig::default(), vec![0.0, 0.0]).unwrap()

@@ -1,6 +1,6 @@
 //! [`evaluate`]: how well a joint trajectory dances a skeleton on a robot, and whether it is
 //! safe: direction error per segment (degrees, when the skeleton is given), limit violations
-//! (position, and velocity and acceleration by finite differences of the positions: a
+//! (position, and velocity, acceleration and jerk by finite differences of the positions: a
 //! trajectory ready for the robot has none), self-collisions (none allowed), the
 //! centre-of-mass margin and non-finite values.
 //!
@@ -25,7 +25,7 @@ use crate::choreography::{BodyModel, SkeletonSequence};
 use crate::robot::limits::JointLimit;
 use crate::robot::{Kinematics, RobotModel};
 
-/// Relative slack on velocity and acceleration limits (finite-difference rounding).
+/// Relative slack on velocity, acceleration and jerk limits (finite-difference rounding).
 const RATE_TOLERANCE: f64 = 1e-6;
 
 /// Counts of samples outside the limits.
@@ -41,6 +41,10 @@ pub struct LimitViolations {
     pub max_velocity_ratio: f64,
     /// Largest |acceleration| / limit seen.
     pub max_acceleration_ratio: f64,
+    /// Joint intervals whose acceleration changes faster than the jerk limit.
+    pub jerk: usize,
+    /// Largest |jerk| / limit seen.
+    pub max_jerk_ratio: f64,
 }
 
 /// The evaluation of one trajectory on one robot.
@@ -118,7 +122,7 @@ fn trajectory_dofs(
         .collect()
 }
 
-/// Position, velocity and acceleration violations by finite differences.
+/// Position, velocity, acceleration and jerk violations by finite differences.
 pub fn limit_violations(traj: &JointTrajectory, limits: &[JointLimit]) -> LimitViolations {
     let mut v = LimitViolations::default();
     let rows = &traj.positions_rad;
@@ -145,6 +149,15 @@ pub fn limit_violations(traj: &JointTrajectory, limits: &[JointLimit]) -> LimitV
             v.max_acceleration_ratio = v.max_acceleration_ratio.max(ratio);
             if ratio.is_nan() || ratio > 1.0 + RATE_TOLERANCE {
                 v.acceleration += 1;
+            }
+        }
+        let acc = |k: usize| (vel(k) - vel(k - 1)) / (0.5 * (t[k + 1] - t[k - 1]));
+        for k in 1..rows.len().saturating_sub(2) {
+            let jerk = (acc(k + 1) - acc(k)) / (t[k + 1] - t[k]);
+            let ratio = jerk.abs() / lim.max_jerk_rad_per_s3;
+            v.max_jerk_ratio = v.max_jerk_ratio.max(ratio);
+            if ratio.is_nan() || ratio > 1.0 + RATE_TOLERANCE {
+                v.jerk += 1;
             }
         }
     }
@@ -273,11 +286,15 @@ mod tests {
             upper_rad: 2.0,
             max_velocity_rad_per_s: 4.0,
             max_acceleration_rad_per_s2: 50.0,
+            max_jerk_rad_per_s3: 500.0,
         };
         // Velocities 5, 0, 25 rad/s; accelerations −50 (at the limit) and 250 rad/s².
         let v = limit_violations(&traj, &[limit]);
         assert_eq!((v.position, v.velocity, v.acceleration), (1, 2, 1));
         assert!((v.max_velocity_ratio - 6.25).abs() < 1e-9);
         assert!((v.max_acceleration_ratio - 5.0).abs() < 1e-9);
+        // Jerk (250 − (−50)) / 0.1 = 3000 rad/s³, six times the limit.
+        assert_eq!(v.jerk, 1);
+        assert!((v.max_jerk_ratio - 6.0).abs() < 1e-9);
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! A joint's limits are merged field by field: the URDF, then `all_joints`, then
 //! `joints.<name>`. Acceleration has no URDF field: `joints.<name>`, else `all_joints`, else
-//! `default_acceleration_rad_per_s2`. Radians (metres for prismatic joints), seconds.
+//! `default_acceleration_rad_per_s2`. Jerk has no URDF field either: `joints.<name>`, else
+//! `all_joints`, else [`DEFAULT_JERK_PER_ACCELERATION_PER_S`] times the joint's merged
+//! acceleration limit. Radians (metres for prismatic joints), seconds.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::map::RobotMap;
 use super::RetargetError;
 use crate::config::InvalidField;
-use crate::robot::limits::{JointLimit, LimitSet};
+use crate::robot::limits::{JointLimit, LimitSet, DEFAULT_JERK_PER_ACCELERATION_PER_S};
 use crate::robot::{JointLimits, RobotModel};
 
 /// Overrides for one joint; every field optional.
@@ -27,6 +29,8 @@ pub struct JointLimitSpec {
     pub velocity_rad_per_s: Option<f64>,
     /// Largest acceleration, rad/s².
     pub acceleration_rad_per_s2: Option<f64>,
+    /// Largest jerk, rad/s³ (default: 10 times the acceleration limit).
+    pub jerk_rad_per_s3: Option<f64>,
 }
 
 /// The `limits` section.
@@ -78,6 +82,12 @@ impl JointLimitSpec {
                 "must be > 0",
             ));
         }
+        if !positive(self.jerk_rad_per_s3) {
+            return Err(InvalidField::new(
+                format!("{field}.jerk_rad_per_s3"),
+                "must be > 0",
+            ));
+        }
         Ok(())
     }
 }
@@ -105,13 +115,18 @@ impl LimitsSpec {
         let all = self.all_joints;
         let pick =
             |f: fn(&JointLimitSpec) -> Option<f64>, urdf: f64| f(&own).or(f(&all)).unwrap_or(urdf);
+        let acceleration = pick(
+            |s| s.acceleration_rad_per_s2,
+            self.default_acceleration_rad_per_s2,
+        );
         JointLimit {
             lower_rad: pick(|s| s.lower_rad, urdf.lower_rad),
             upper_rad: pick(|s| s.upper_rad, urdf.upper_rad),
             max_velocity_rad_per_s: pick(|s| s.velocity_rad_per_s, urdf.velocity_rad_per_s),
-            max_acceleration_rad_per_s2: pick(
-                |s| s.acceleration_rad_per_s2,
-                self.default_acceleration_rad_per_s2,
+            max_acceleration_rad_per_s2: acceleration,
+            max_jerk_rad_per_s3: pick(
+                |s| s.jerk_rad_per_s3,
+                DEFAULT_JERK_PER_ACCELERATION_PER_S * acceleration,
             ),
         }
     }
@@ -178,6 +193,11 @@ mod tests {
         let other = spec.merged("hip", &urdf);
         assert_eq!(other.lower_rad, -1.0);
         assert_eq!(other.max_acceleration_rad_per_s2, 20.0);
+        // Jerk defaults to ten times the joint's own acceleration limit.
+        assert_eq!(knee.max_jerk_rad_per_s3, 70.0);
+        assert_eq!(other.max_jerk_rad_per_s3, 200.0);
+        spec.all_joints.jerk_rad_per_s3 = Some(150.0);
+        assert_eq!(spec.merged("knee", &urdf).max_jerk_rad_per_s3, 150.0);
     }
 
     #[test]
@@ -198,5 +218,11 @@ mod tests {
         let mut spec = LimitsSpec::default();
         spec.all_joints.velocity_rad_per_s = Some(0.0);
         assert!(spec.validate().unwrap_err().field.contains("velocity"));
+        let mut spec = LimitsSpec::default();
+        spec.all_joints.jerk_rad_per_s3 = Some(-1.0);
+        assert_eq!(
+            spec.validate().unwrap_err().field,
+            "limits.all_joints.jerk_rad_per_s3"
+        );
     }
 }

@@ -100,6 +100,7 @@ mod tests {
         upper_rad: 1.0,
         max_velocity_rad_per_s: 2.0,
         max_acceleration_rad_per_s2: 10.0,
+        max_jerk_rad_per_s3: 100.0,
     };
 
     fn braking_distance(v: f64, a: f64, dt: f64) -> f64 {

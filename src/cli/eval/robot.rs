@@ -1,6 +1,6 @@
 //! `dancebot eval robot trajectory.json [--robot URDF] [--mapping YAML] [--skeleton
 //! skeleton.json] [--json OUT]`: is a trajectory safe on the robot, and how well does it dance
-//! the skeleton? Limit violations (position, velocity, acceleration), self-collisions and
+//! the skeleton? Limit violations (position, velocity, acceleration, jerk), self-collisions and
 //! non-finite values must all be 0 for a trajectory ready for the robot; the centre-of-mass
 //! margin and the direction error per segment (with `--skeleton`) measure the rest. See
 //! `dancebot::retarget::eval`.
@@ -49,7 +49,7 @@ fn render(e: &RobotEval) -> String {
     let v = &e.limit_violations;
     let mm = |m: Option<f64>| m.map_or_else(|| "n/a".to_owned(), |m| format!("{:.1} mm", m * 1e3));
     let mut out = format!(
-        "{}: {} points × {} joints, {:.2} s\n  limit violations: position {}, velocity {} (max {:.2}× limit), acceleration {} (max {:.2}× limit)\n  self-collisions: {} (min slack {})\n  non-finite values: {}\n  CoM margin: min {}, mean {}\n",
+        "{}: {} points × {} joints, {:.2} s\n  limit violations: position {}, velocity {} (max {:.2}× limit), acceleration {} (max {:.2}× limit), jerk {} (max {:.2}× limit)\n  self-collisions: {} (min slack {})\n  non-finite values: {}\n  CoM margin: min {}, mean {}\n",
         e.robot,
         e.points,
         e.joints,
@@ -59,6 +59,8 @@ fn render(e: &RobotEval) -> String {
         v.max_velocity_ratio,
         v.acceleration,
         v.max_acceleration_ratio,
+        v.jerk,
+        v.max_jerk_ratio,
         e.collisions,
         mm(e.min_collision_slack_m),
         e.non_finite_values,
