@@ -21,6 +21,7 @@ pub mod layer;
 pub mod limiter;
 pub mod motion;
 pub mod repair;
+mod smooth;
 pub mod timing;
 
 pub use crate::robot::limits::{JointLimit, LimitError, LimitSet};

@@ -20,6 +20,10 @@ use crate::robot::limits::LimitSet;
 /// How much further than the check's push the reference frames are moved.
 const OVERSHOOT: f64 = 1.0;
 
+/// Share of a frame's push given to it and its neighbours (centred on the frame). Wide and
+/// smooth: a narrow spike is a jerk offender that the next round's smoothing flattens again.
+const PUSH_PROFILE: [f64; 9] = [0.1, 0.3, 0.6, 0.85, 1.0, 0.85, 0.6, 0.3, 0.1];
+
 /// What a pose check found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PoseCheck {
@@ -63,6 +67,9 @@ pub fn time_parameterize_checked(
     let n = out.len();
     loop {
         let mut colliding = 0;
+        // Largest push given to each frame this round: a frame near two colliding ones keeps
+        // the stronger push, whichever comes first.
+        let mut strongest = vec![0.0_f64; n];
         for k in 0..n {
             pose.clear();
             pose.extend_from_slice(&out.positions_rad[k]);
@@ -71,17 +78,22 @@ pub fn time_parameterize_checked(
             }
             colliding += 1;
             // The separated pose plus its push again (smoothing of the next round pulls it
-            // part of the way back), the neighbours a fading share of it (they collide next otherwise).
-            for (i, gain) in [
-                (k.wrapping_sub(2), 0.25),
-                (k.wrapping_sub(1), 0.5),
-                (k, 1.0),
-                (k + 1, 0.5),
-                (k + 2, 0.25),
-            ] {
+            // part of the way back), the neighbours a fading share of it (they collide next
+            // otherwise).
+            for (offset, gain) in PUSH_PROFILE.iter().enumerate() {
+                let i = (k + offset).wrapping_sub(PUSH_PROFILE.len() / 2);
                 if i >= n {
                     continue;
                 }
+                let size = pose
+                    .iter()
+                    .zip(&out.positions_rad[k])
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max);
+                if gain * size < strongest[i] {
+                    continue;
+                }
+                strongest[i] = gain * size;
                 for (j, &moved) in pose.iter().enumerate() {
                     let push = moved - out.positions_rad[k][j];
                     let base = if i == k {
@@ -115,6 +127,8 @@ mod tests {
         upper_rad: 2.0,
         max_velocity_rad_per_s: 3.0,
         max_acceleration_rad_per_s2: 30.0,
+        // Loose: a tight jerk limit smooths the dip below away before it can collide.
+        max_jerk_rad_per_s3: 3000.0,
     };
 
     /// Joint 1 below 0.3 "collides" while joint 0 is inside (-0.5, 0.5): joint 0 jumps across
