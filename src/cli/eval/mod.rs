@@ -7,6 +7,7 @@
 //! optionally compares speed and accuracy with librosa (`scripts/librosa_beats.py`).
 //! Wall-clock timing is allowed here, in the binary; the library never reads a clock.
 
+mod avatar;
 mod dance;
 mod librosa;
 mod report;
@@ -39,6 +40,8 @@ pub enum EvalCommand {
     Dance(dance::Args),
     /// A joint trajectory on a robot: limits, self-collisions, CoM margin, direction error.
     Robot(robot::Args),
+    /// An avatar model against the truth of a pairs dataset: PSNR and SSIM.
+    Avatar(avatar::Args),
 }
 
 /// Arguments of `dancebot eval beats`.
@@ -69,6 +72,7 @@ pub fn run(cmd: EvalCommand) -> anyhow::Result<()> {
         EvalCommand::Beats(args) => eval_beats(&args),
         EvalCommand::Dance(args) => dance::run(&args),
         EvalCommand::Robot(args) => robot::run(&args),
+        EvalCommand::Avatar(args) => avatar::run(args),
     }
 }
 

@@ -159,6 +159,20 @@ impl AvatarModel {
         self.device
     }
 
+    /// Generates pictures from `n` class-index label maps of the model's size (row-major,
+    /// concatenated; e.g. a pairs dataset's labels), RGB8 out. A temporal model carries its
+    /// previous output from call to call, as [`AvatarRenderer::render`] does.
+    pub fn render_labels(&mut self, classes: &[u8], n: usize) -> Result<Vec<Vec<u8>>, NeuralError> {
+        let (w, h) = self.size();
+        if classes.len() != n * w * h {
+            return Err(NeuralError::Config(crate::config::InvalidField::new(
+                "labels",
+                format!("{} class bytes for {n} maps of {w}×{h}", classes.len()),
+            )));
+        }
+        self.run(classes, n)
+    }
+
     /// Class-index label maps of `poses` (held over missing keypoints), concatenated.
     fn labels(&mut self, poses: &[Pose]) -> Vec<u8> {
         let mut map = self.painter.blank_map();
