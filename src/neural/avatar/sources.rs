@@ -182,3 +182,68 @@ pub fn load_video(
     data.source = video.to_owned();
     Ok(data)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::choreography::body::BodyModel;
+    use crate::render::avatar::{AvatarRenderer, CharacterAvatar};
+    use crate::render::character::CharacterStyle;
+
+    /// Three pictures of the character with a `skeleton.json`, plus one corrupt picture.
+    #[test]
+    fn a_frame_folder_with_a_skeleton_pairs_pictures_and_skips_a_corrupt_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let rest = BodyModel::default().rest_pose();
+        let poses: Vec<Pose> = (0..4)
+            .map(|k| {
+                rest.translated(crate::choreography::skeleton::Vec3::new(
+                    0.05 * k as f64,
+                    0.0,
+                    0.0,
+                ))
+            })
+            .collect();
+        let mut avatar = CharacterAvatar::new(CharacterStyle::default(), 64, 64).unwrap();
+        let mut images = Vec::new();
+        avatar.render(&poses, &mut images).unwrap();
+        for (k, img) in images.iter().enumerate().take(3) {
+            let buf = image::RgbImage::from_raw(64, 64, img.as_bytes().to_vec()).unwrap();
+            buf.save(dir.path().join(format!("{k:03}.png"))).unwrap();
+        }
+        std::fs::write(dir.path().join("003.png"), b"\x89PNG not really").unwrap();
+        let seq = SkeletonSequence::new(30.0, poses);
+        std::fs::write(
+            dir.path().join("skeleton.json"),
+            seq.to_json_bytes().unwrap(),
+        )
+        .unwrap();
+
+        let data = load_frame_folder(dir.path(), [64, 64], 30.0).unwrap();
+        assert_eq!((data.frames.len(), data.skipped), (3, 1));
+        assert_eq!((data.width, data.height), (64, 64));
+        for (frame, img) in data.frames.iter().zip(&images) {
+            assert_eq!(
+                frame.image,
+                img.as_bytes(),
+                "pictures of the right size are kept as is"
+            );
+            let limbs = frame.label.iter().filter(|&&c| c > 0).count();
+            assert!(limbs > 50, "only {limbs} limb pixels in the label map");
+        }
+        assert_ne!(
+            data.frames[0].label, data.frames[2].label,
+            "labels follow the poses"
+        );
+    }
+
+    #[test]
+    fn a_folder_without_pictures_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load_frame_folder(dir.path(), [64, 64], 30.0)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no NNN.png"), "{err}");
+        assert!(err.contains(&dir.path().display().to_string()), "{err}");
+    }
+}
