@@ -376,12 +376,13 @@ fn print_summary(dir: &Path, out: &DanceOutputs, robot: Option<&RobotOutputs>, d
     if let Some(r) = robot {
         let v = &r.eval.limit_violations;
         println!(
-            "robot {}: {} joints, limit violations {} position / {} velocity / {} acceleration, {} collisions, {} of {} beat poses changed by the limits (max {:.3} rad)",
+            "robot {}: {} joints, limit violations {} position / {} velocity / {} acceleration / {} jerk, {} collisions, {} of {} beat poses changed by the limits (max {:.3} rad)",
             r.eval.robot,
             r.eval.joints,
             v.position,
             v.velocity,
             v.acceleration,
+            v.jerk,
             r.eval.collisions,
             r.smoothing.beat_poses_moved,
             r.smoothing.beat_poses,
