@@ -197,7 +197,11 @@ impl Manifest {
 
 /// Loads `weights` into `vs`, first checking that every variable of `vs` is in the file with
 /// its shape and that the file holds nothing else.
-pub fn load_weights(vs: &mut VarStore, weights: &Path, arch: Arch) -> Result<(), NeuralError> {
+pub fn load_weights(
+    vs: &mut VarStore,
+    weights: &Path,
+    arch: impl std::fmt::Display,
+) -> Result<(), NeuralError> {
     let named = Tensor::read_safetensors(weights).map_err(|e| {
         NeuralError::model(
             weights,
@@ -219,11 +223,13 @@ pub fn load_weights(vs: &mut VarStore, weights: &Path, arch: Arch) -> Result<(),
     })
 }
 
-/// Errors unless `found` has exactly the names and shapes of `expected`.
-fn compare_shapes(
+/// Errors unless `found` has exactly the names and shapes of `expected`, the tensors of
+/// architecture `arch` as configured; `path` and `what` (e.g. "the file") name where `found`
+/// came from. Shared by every model type (choreography networks, the avatar).
+pub fn compare_shapes(
     expected: &BTreeMap<String, Vec<i64>>,
     found: &BTreeMap<String, Vec<i64>>,
-    arch: Arch,
+    arch: impl std::fmt::Display,
     path: &Path,
     what: &str,
 ) -> Result<(), NeuralError> {
@@ -245,7 +251,7 @@ fn compare_shapes(
             Some(s) if s != shape => {
                 return Err(NeuralError::model(
                     path,
-                    format!("tensor `{name}` has shape {s:?} in {what}, architecture {arch} as configured expects {shape:?}"),
+                    format!("tensor `{name}` has shape {s:?} in {what}; expected shape {shape:?} for architecture {arch} as configured"),
                 ));
             }
             Some(_) => {}

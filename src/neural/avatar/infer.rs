@@ -12,7 +12,6 @@
 //! (mid-grey after [`AvatarRenderer::reset`]). Poses with missing keypoints are held
 //! ([`PoseHold`]).
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use tch::nn::VarStore;
@@ -90,26 +89,7 @@ impl AvatarModel {
             &manifest_path,
             "the manifest's tensors table",
         )?;
-        let named = Tensor::read_safetensors(weights).map_err(|e| {
-            NeuralError::model(
-                weights,
-                format!("cannot read the weights (safetensors): {e}"),
-            )
-        })?;
-        let found: BTreeMap<String, Vec<i64>> =
-            named.iter().map(|(n, t)| (n.clone(), t.size())).collect();
-        check_shapes(&built, &found, weights, "the weights file")?;
-        let mut vars = vs.variables();
-        tch::no_grad(|| -> Result<(), NeuralError> {
-            for (name, src) in &named {
-                if let Some(dst) = vars.get_mut(name) {
-                    dst.f_copy_(src).map_err(|e| {
-                        NeuralError::model(weights, format!("tensor `{name}`: {e}"))
-                    })?;
-                }
-            }
-            Ok(())
-        })?;
+        crate::neural::manifest::load_weights(&mut vs, weights, super::manifest::ARCH)?;
         let kind = if device.is_cuda() {
             vs.half();
             Kind::Half

@@ -109,35 +109,13 @@ impl AvatarManifest {
     }
 }
 
-/// Errors unless `found` has exactly the tensors and shapes of `expected`.
+/// Errors unless `found` has exactly the tensors and shapes of `expected`
+/// ([`crate::neural::manifest::compare_shapes`] for this architecture).
 pub fn check_shapes(
     expected: &BTreeMap<String, Vec<i64>>,
     found: &BTreeMap<String, Vec<i64>>,
     path: &Path,
     what: &str,
 ) -> Result<(), NeuralError> {
-    for (name, shape) in expected {
-        match found.get(name) {
-            None => {
-                return Err(NeuralError::model(
-                    path,
-                    format!("{ARCH} as configured expects tensor `{name}` {shape:?}, not found in {what} ({} tensors): a model of another size?", found.len()),
-                ))
-            }
-            Some(s) if s != shape => {
-                return Err(NeuralError::model(
-                    path,
-                    format!("tensor `{name}`: expected shape {shape:?}, found {s:?} in {what}"),
-                ))
-            }
-            Some(_) => {}
-        }
-    }
-    if let Some(extra) = found.keys().find(|k| !expected.contains_key(*k)) {
-        return Err(NeuralError::model(
-            path,
-            format!("{what} holds tensor `{extra}`, which {ARCH} as configured does not have"),
-        ));
-    }
-    Ok(())
+    crate::neural::manifest::compare_shapes(expected, found, ARCH, path, what)
 }

@@ -112,7 +112,9 @@ fn trained_model_round_trips_and_wrong_shapes_are_named() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("avatar.safetensors") && e.contains("expected shape [") && e.contains("found ["),
+        e.contains("avatar.safetensors")
+            && e.contains("expected shape [")
+            && e.contains("has shape ["),
         "{e}"
     );
 
