@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -39,23 +41,6 @@ fn dance() -> SkeletonSequence {
     let mut seq = SkeletonSequence::new(FPS, frames);
     seq.beats_secs = vec![0.5, 1.0, 1.5];
     seq
-}
-
-fn write_sine_wav(path: &Path, secs: f64) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 22_050,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    let n = (secs * 22_050.0) as usize;
-    for i in 0..n {
-        let s = (std::f64::consts::TAU * 440.0 * i as f64 / 22_050.0).sin();
-        w.write_sample((0.3 * s * f64::from(i16::MAX)) as i16)
-            .unwrap();
-    }
-    w.finalize().unwrap();
 }
 
 fn ffprobe_streams(path: &Path) -> Vec<serde_json::Value> {
@@ -116,7 +101,7 @@ fn near(got: [u8; 3], want: [u8; 3], tol: i32) -> bool {
 fn preview_has_video_audio_figure_and_beat_flashes() {
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("tone.wav");
-    write_sine_wav(&wav, 2.0);
+    common::write_tone_wav(&wav, 2.0, 440.0);
     let out = dir.path().join("preview.mp4");
     let seq = dance();
     let cfg = PreviewConfig::default();

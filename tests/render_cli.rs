@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -16,26 +18,10 @@ fn dancebot(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn write_sine_wav(path: &Path, secs: f64) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 22_050,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(secs * 22_050.0) as usize {
-        let s = (std::f64::consts::TAU * 330.0 * i as f64 / 22_050.0).sin();
-        w.write_sample((0.3 * s * f64::from(i16::MAX)) as i16)
-            .unwrap();
-    }
-    w.finalize().unwrap();
-}
-
 /// One second of a waving dancer (one frame missing its left wrist) with music beside it.
 fn skeleton_with_music(dir: &Path) -> PathBuf {
     let wav = dir.join("song.wav");
-    write_sine_wav(&wav, 1.0);
+    common::write_tone_wav(&wav, 1.0, 330.0);
     let rest = BodyModel::default().rest_pose();
     let frames = (0..30)
         .map(|k| {

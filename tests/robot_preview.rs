@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -49,22 +51,6 @@ fn rest_pose_sequence() -> SkeletonSequence {
     let mut seq = SkeletonSequence::new(FPS, vec![BodyModel::default().rest_pose(); FRAMES]);
     seq.beats_secs = vec![0.5, 1.0];
     seq
-}
-
-fn write_sine_wav(path: &Path, secs: f64) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 22_050,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(secs * 22_050.0) as usize {
-        let s = (std::f64::consts::TAU * 330.0 * i as f64 / 22_050.0).sin();
-        w.write_sample((0.3 * s * f64::from(i16::MAX)) as i16)
-            .unwrap();
-    }
-    w.finalize().unwrap();
 }
 
 fn ffprobe_streams(path: &Path) -> Vec<serde_json::Value> {
@@ -127,7 +113,7 @@ fn openpose(c: Rgb) -> bool {
 fn robot_preview_has_video_audio_robot_and_skeleton() {
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("tone.wav");
-    write_sine_wav(&wav, SECS);
+    common::write_tone_wav(&wav, SECS, 330.0);
     let out = dir.path().join("robot_preview.mp4");
     let (model, traj, seq) = (humanoid(), wave("l_shoulder_roll"), rest_pose_sequence());
     let cfg = RobotPreviewConfig::default();

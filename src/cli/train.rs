@@ -136,6 +136,45 @@ pub fn run(cmd: TrainCommand) -> anyhow::Result<()> {
     }
 }
 
+/// The device `--device` asks for; an error when CUDA is asked for and absent.
+#[cfg(feature = "torch")]
+pub(crate) fn device(d: DeviceArg) -> anyhow::Result<tch::Device> {
+    use dancebot::torch_backend::{select_device, DevicePreference};
+    Ok(select_device(match d {
+        DeviceArg::Auto => DevicePreference::Auto,
+        DeviceArg::Cpu => DevicePreference::Cpu,
+        DeviceArg::Cuda => {
+            anyhow::ensure!(
+                tch::Cuda::is_available(),
+                "--device cuda: libtorch sees no CUDA device (see `dancebot doctor`)"
+            );
+            DevicePreference::Cuda(0)
+        }
+    }))
+}
+
+/// The command line as typed, with the program called `dancebot`, for manifests.
+#[cfg(feature = "torch")]
+pub(crate) fn command_line() -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(first) = args.first_mut() {
+        *first = "dancebot".to_owned();
+    }
+    args.join(" ")
+}
+
+/// `name value, name value, …` of an epoch's mean losses.
+#[cfg(feature = "torch")]
+pub(crate) fn losses_line<N: std::fmt::Display>(
+    losses: impl IntoIterator<Item = (N, f64)>,
+) -> String {
+    let parts: Vec<String> = losses
+        .into_iter()
+        .map(|(n, v)| format!("{n} {v:.4}"))
+        .collect();
+    parts.join(", ")
+}
+
 #[cfg(feature = "torch")]
 mod with_torch {
     use std::path::Path;
@@ -149,10 +188,9 @@ mod with_torch {
     use dancebot::neural::inputs::default_columns;
     use dancebot::neural::session::{self, CheckpointState, Progress, RunPaths, RunSpec};
     use dancebot::neural::train::{Preset, TrainConfig};
-    use dancebot::torch_backend::{select_device, DevicePreference};
     use rand::SeedableRng;
 
-    use super::{ArchArg, ChoreoArgs, CorpusArgs, DeviceArg, PresetArg};
+    use super::{command_line, device, losses_line, ArchArg, ChoreoArgs, CorpusArgs, PresetArg};
 
     fn arch(a: ArchArg) -> Arch {
         match a {
@@ -160,29 +198,6 @@ mod with_torch {
             ArchArg::RenCausal => Arch::RenCausal,
             ArchArg::Seq2seq => Arch::Seq2Seq,
         }
-    }
-
-    fn device(d: DeviceArg) -> anyhow::Result<tch::Device> {
-        let pref = match d {
-            DeviceArg::Auto => DevicePreference::Auto,
-            DeviceArg::Cpu => DevicePreference::Cpu,
-            DeviceArg::Cuda => {
-                anyhow::ensure!(
-                    tch::Cuda::is_available(),
-                    "--device cuda: libtorch sees no CUDA device (see `dancebot doctor`)"
-                );
-                DevicePreference::Cuda(0)
-            }
-        };
-        Ok(select_device(pref))
-    }
-
-    fn command_line() -> String {
-        let mut args: Vec<String> = std::env::args().collect();
-        if let Some(first) = args.first_mut() {
-            *first = "dancebot".to_owned();
-        }
-        args.join(" ")
     }
 
     /// Settings of a fresh run: config file (or the paper's settings) and the preset's sizes.
@@ -310,11 +325,6 @@ mod with_torch {
             }
             Progress::EpochEnd { row } => {
                 bar.finish_and_clear();
-                let losses: Vec<String> = row
-                    .losses
-                    .iter()
-                    .map(|(n, v)| format!("{n} {v:.4}"))
-                    .collect();
                 let val = row
                     .val_l1
                     .map_or(String::new(), |v| format!(", val_l1 {v:.4}"));
@@ -323,7 +333,7 @@ mod with_torch {
                     row.epoch,
                     row.steps,
                     row.elapsed_secs,
-                    losses.join(", ")
+                    losses_line(row.losses.iter().map(|(n, v)| (n, *v)))
                 );
             }
         }

@@ -102,32 +102,9 @@ mod with_torch {
     use dancebot::neural::corpus::{write_corpus, CorpusSong};
     use dancebot::render::character::dataset::write_pairs_dataset;
     use dancebot::render::character::CharacterStyle;
-    use dancebot::torch_backend::{select_device, DevicePreference};
 
     use super::{AvatarArgs, AvatarDataArgs};
-    use crate::cli::train::{DeviceArg, PresetArg};
-
-    fn device(d: DeviceArg) -> anyhow::Result<tch::Device> {
-        Ok(select_device(match d {
-            DeviceArg::Auto => DevicePreference::Auto,
-            DeviceArg::Cpu => DevicePreference::Cpu,
-            DeviceArg::Cuda => {
-                anyhow::ensure!(
-                    tch::Cuda::is_available(),
-                    "--device cuda: libtorch sees no CUDA device (see `dancebot doctor`)"
-                );
-                DevicePreference::Cuda(0)
-            }
-        }))
-    }
-
-    fn command_line() -> String {
-        let mut args: Vec<String> = std::env::args().collect();
-        if let Some(first) = args.first_mut() {
-            *first = "dancebot".to_owned();
-        }
-        args.join(" ")
-    }
+    use crate::cli::train::{command_line, device, losses_line, PresetArg};
 
     fn parse_size(s: &str) -> anyhow::Result<(usize, usize)> {
         let (w, h) = s
@@ -246,11 +223,6 @@ mod with_torch {
             }
             AvatarProgress::EpochEnd { row } => {
                 bar.finish_and_clear();
-                let losses: Vec<String> = row
-                    .losses
-                    .iter()
-                    .map(|(n, v)| format!("{n} {v:.4}"))
-                    .collect();
                 let psnr = row
                     .val_psnr_db
                     .map_or(String::new(), |v| format!(", val PSNR {v:.2} dB"));
@@ -262,7 +234,7 @@ mod with_torch {
                     row.epoch,
                     row.steps,
                     row.elapsed_secs,
-                    losses.join(", ")
+                    losses_line(row.losses.iter().map(|(n, v)| (n, *v)))
                 );
             }
         }

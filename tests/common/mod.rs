@@ -1,4 +1,4 @@
-//! Measurements shared by the audio integration tests.
+//! Helpers shared by the integration tests: audio measurements and test tones.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
@@ -30,4 +30,22 @@ pub fn peak_hz(samples: &[f32], rate_hz: u32) -> f64 {
 pub fn rms(samples: &[f32]) -> f64 {
     let sum: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
     (sum / samples.len() as f64).sqrt()
+}
+
+/// Writes `secs` seconds of a `freq_hz` sine at 30 % of full scale as 16-bit mono WAV at
+/// 22 050 Hz: the soundtrack of the video tests.
+pub fn write_tone_wav(path: &std::path::Path, secs: f64, freq_hz: f64) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 22_050,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..(secs * 22_050.0) as usize {
+        let s = (std::f64::consts::TAU * freq_hz * i as f64 / 22_050.0).sin();
+        w.write_sample((0.3 * s * f64::from(i16::MAX)) as i16)
+            .unwrap();
+    }
+    w.finalize().unwrap();
 }
