@@ -40,8 +40,10 @@ pub fn renderer(
     let model_path = model.map_or_else(default_model_path, Path::to_owned);
     match kind {
         AvatarKind::Character => character(character_size),
-        AvatarKind::Model => neural(&model_path, device),
-        AvatarKind::Auto if cfg!(feature = "torch") => neural(&model_path, device),
+        AvatarKind::Model => crate::torch_cli::avatar_model(&model_path, device),
+        AvatarKind::Auto if cfg!(feature = "torch") => {
+            crate::torch_cli::avatar_model(&model_path, device)
+        }
         AvatarKind::Auto => {
             tracing::info!("built without libtorch: drawing the procedural character");
             character(character_size)
@@ -55,21 +57,4 @@ fn character((w, h): (usize, usize)) -> anyhow::Result<Box<dyn AvatarRenderer>> 
         w,
         h,
     )?))
-}
-
-#[cfg(feature = "torch")]
-fn neural(path: &Path, device: &str) -> anyhow::Result<Box<dyn AvatarRenderer>> {
-    let device =
-        dancebot::torch_backend::select_device(super::generator::device_preference(device)?);
-    Ok(Box::new(dancebot::neural::avatar::AvatarModel::load(
-        path, device,
-    )?))
-}
-
-#[cfg(not(feature = "torch"))]
-fn neural(path: &Path, _device: &str) -> anyhow::Result<Box<dyn AvatarRenderer>> {
-    anyhow::bail!(
-        "{}: the avatar model needs libtorch: rebuild with --features torch, or use --avatar character",
-        path.display()
-    )
 }

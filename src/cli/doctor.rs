@@ -20,7 +20,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let mut report = Report::default();
     report.push(build_check());
-    report.push(torch_check());
+    report.push(crate::torch_cli::torch_check());
     report.push(gpu_check());
     report.push(audio_check());
     report.push(ros_check());
@@ -55,41 +55,6 @@ fn build_check() -> Check {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     Check::ok("build", detail)
-}
-
-#[cfg(feature = "torch")]
-fn torch_check() -> Check {
-    match dancebot::torch_backend::probe() {
-        Ok(info) => Check::ok(
-            "libtorch",
-            format!(
-                "{} (CPU self-test passed, {} threads; CUDA {}, {} device(s), cuDNN {})",
-                info.version,
-                info.cpu_threads,
-                if info.cuda_available {
-                    "usable"
-                } else {
-                    "not usable"
-                },
-                info.cuda_device_count,
-                if info.cudnn_available { "yes" } else { "no" },
-            ),
-        ),
-        Err(e) => Check::missing(
-            "libtorch",
-            e.to_string(),
-            "re-run scripts/setup.sh (installs torch==2.11.0 into .venv), then rebuild",
-        ),
-    }
-}
-
-#[cfg(not(feature = "torch"))]
-fn torch_check() -> Check {
-    Check::missing(
-        "libtorch",
-        "not compiled in (feature `torch` off): neural generators and the avatar are unavailable",
-        "scripts/setup.sh, then cargo build --release --features full",
-    )
 }
 
 /// The GPU as the driver sees it (nvidia-smi), independent of libtorch.

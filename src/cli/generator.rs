@@ -31,49 +31,10 @@ pub fn parse_device(text: &str) -> Result<String, String> {
 }
 
 /// The neural generator from a model file (default: the shipped model).
-#[cfg(feature = "torch")]
 pub fn neural(
     model: Option<PathBuf>,
     seed: u64,
     device: &str,
 ) -> anyhow::Result<Box<dyn DanceGenerator>> {
-    use dancebot::neural::{default_model_path, NeuralGenerator, NeuralOptions};
-    let device = device_preference(device)?;
-    let path = model.unwrap_or_else(default_model_path);
-    let opts = NeuralOptions {
-        seed,
-        device,
-        ..NeuralOptions::default()
-    };
-    Ok(Box::new(NeuralGenerator::load(&path, &opts)?))
-}
-
-/// A `--device` value (checked by [`parse_device`]) as libtorch's device preference.
-#[cfg(feature = "torch")]
-pub fn device_preference(
-    device: &str,
-) -> anyhow::Result<dancebot::torch_backend::DevicePreference> {
-    use anyhow::Context;
-    use dancebot::torch_backend::DevicePreference;
-    Ok(match device {
-        "cpu" => DevicePreference::Cpu,
-        "cuda" => DevicePreference::Cuda(0),
-        "auto" => DevicePreference::Auto,
-        other => DevicePreference::Cuda(
-            other
-                .trim_start_matches("cuda:")
-                .parse()
-                .context("--device")?,
-        ),
-    })
-}
-
-/// Without libtorch there is no neural generator.
-#[cfg(not(feature = "torch"))]
-pub fn neural(
-    _model: Option<PathBuf>,
-    _seed: u64,
-    _device: &str,
-) -> anyhow::Result<Box<dyn DanceGenerator>> {
-    anyhow::bail!("this build has no neural generator: build with --features torch")
+    crate::torch_cli::neural_generator(model, seed, device)
 }

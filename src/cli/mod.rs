@@ -63,8 +63,25 @@ pub enum Command {
     Serve(serve::Args),
 }
 
+/// Parses the command line, hands libtorch commands to `dancebot-torch` when this binary has
+/// no libtorch, and runs the rest; errors go to stderr with a non-zero exit.
+pub fn main() -> std::process::ExitCode {
+    let args = Cli::parse();
+    let result = crate::torch_cli::forward_if_needed(&args).and_then(|()| {
+        init_tracing(args.verbose);
+        run(args)
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Logs to stderr; warnings by default.
-pub fn init_tracing(verbose: u8) {
+fn init_tracing(verbose: u8) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
@@ -81,7 +98,7 @@ pub fn init_tracing(verbose: u8) {
 }
 
 /// Runs the chosen subcommand.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Beats(args) => beats::run(args),
         Command::Analyze(args) => analyze::run(args),

@@ -7,7 +7,7 @@
 //! optionally compares speed and accuracy with librosa (`scripts/librosa_beats.py`).
 //! Wall-clock timing is allowed here, in the binary; the library never reads a clock.
 
-mod avatar;
+pub mod avatar;
 mod dance;
 mod librosa;
 mod report;
