@@ -165,7 +165,8 @@ struct StateSpace {
     intervals: Vec<usize>,
     /// Index of state `(k, 0)`.
     offsets: Vec<usize>,
-    /// Number of leading phases of each tempo in the beat region.
+    /// Number of leading phases of each tempo in the beat region; never decreasing, as the
+    /// intervals increase.
     beat_region: Vec<usize>,
     n_states: usize,
 }
@@ -287,6 +288,12 @@ pub fn decode(activation: &[f32], frame_rate_hz: f64, cfg: &HmmConfig) -> Option
             *slot = with_gains(0.0, &gains, 0, region - phase);
         }
     }
+    // region_from[i]: the first tempo whose beat region is longer than i phases. Regions
+    // grow with the interval, so those tempos are all from there on.
+    let max_region = space.beat_region.iter().copied().max().unwrap_or(0);
+    let region_from: Vec<usize> = (0..max_region)
+        .map(|i| space.beat_region.partition_point(|&r| r <= i))
+        .collect();
     for t in 1..n {
         // The slot of phase τ − 1 at t − 1 becomes phase 0 at t: read it before overwriting.
         let tempo_ends = ends.iter_mut().skip(entries.below);
@@ -295,14 +302,22 @@ pub fn decode(activation: &[f32], frame_rate_hz: f64, cfg: &HmmConfig) -> Option
             *e = delta[off + *h];
         }
         entries.best(&ends, &mut best, &mut from);
+        // Each entry score takes the gains of frames t, t + 1, … of its region, in that
+        // order; gain by gain over all tempos at once, as independent vector lanes rather
+        // than one short dependent chain per tempo.
+        for (&first, &g) in region_from.iter().zip(gains.get(t..).unwrap_or(&[])) {
+            for b in best.get_mut(first..).unwrap_or(&mut []) {
+                *b += g;
+            }
+        }
         let frame_links = &mut links[t * k_count..(t + 1) * k_count];
         let per_tempo = frame_links
             .iter_mut()
             .zip(&heads)
             .zip(best.iter().zip(&from));
-        for (((link, &head), (&score, &j)), (&off, _, &region)) in per_tempo.zip(space.tempos()) {
+        for (((link, &head), (&score, &j)), (&off, _, _)) in per_tempo.zip(space.tempos()) {
             *link = j as u16;
-            delta[off + head] = with_gains(score, &gains, t, region);
+            delta[off + head] = score;
         }
     }
     Some(backtrack(&delta, &links, &space))
