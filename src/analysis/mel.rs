@@ -35,12 +35,15 @@ impl MelFilterbank {
             .collect();
         let bin_hz = |k: usize| k as f64 * sample_rate_hz / n_fft as f64;
         let mut bands = Vec::with_capacity(n_mels);
+        // Band edges increase, so no band has weight below the previous band's first bin:
+        // each scan starts there instead of at bin 0 (the scans were most of a file's setup).
+        let mut scan_from = 0;
         for m in 0..n_mels {
             let (lo, centre, hi) = (edges_hz[m], edges_hz[m + 1], edges_hz[m + 2]);
             let norm = 2.0 / (hi - lo);
             let mut first_bin = None;
             let mut weights = Vec::new();
-            for k in 0..n_bins {
+            for k in scan_from..n_bins {
                 let f = bin_hz(k);
                 let w = ((f - lo) / (centre - lo))
                     .min((hi - f) / (hi - centre))
@@ -53,10 +56,9 @@ impl MelFilterbank {
                     break;
                 }
             }
-            bands.push(Band {
-                first_bin: first_bin.unwrap_or(0),
-                weights,
-            });
+            let first_bin = first_bin.unwrap_or(0);
+            scan_from = scan_from.max(first_bin);
+            bands.push(Band { first_bin, weights });
         }
         let centre_hz = edges_hz[1..=n_mels].to_vec();
         Self { bands, centre_hz }

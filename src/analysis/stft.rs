@@ -108,21 +108,11 @@ struct RealMagnitudeFft {
     packed: Vec<Complex32>,
     spectrum: Vec<Complex32>,
     scratch: Vec<Complex32>,
-    /// The spectrum's bins `k` and `n/2 − k` split into plain arrays, and the squared
-    /// magnitudes of the upper bins in ascending `k`: the twiddle loop then runs over
-    /// contiguous `f32`s and vectorizes.
-    pairs: SplitPairs,
 }
 
-/// Structure-of-arrays scratch of the twiddle pass, `m` entries each.
-#[derive(Default)]
-struct SplitPairs {
-    lo_re: Vec<f32>,
-    lo_im: Vec<f32>,
-    hi_re: Vec<f32>,
-    hi_im: Vec<f32>,
-    hi_power: Vec<f32>,
-}
+/// Bins per block of the twiddle pass: each block is split into plain arrays on the stack,
+/// so the arithmetic runs over contiguous `f32`s and vectorizes.
+const TWIDDLE_BLOCK: usize = 8;
 
 impl RealMagnitudeFft {
     fn new(n: usize) -> Self {
@@ -136,20 +126,12 @@ impl RealMagnitudeFft {
                 Complex32::new(angle.cos() as f32, angle.sin() as f32) * 0.5
             })
             .collect();
-        let m = twiddles.len();
         Self {
             scratch: vec![Complex32::default(); inner.get_outofplace_scratch_len()],
             packed: vec![Complex32::default(); inner_len],
             spectrum: vec![Complex32::default(); inner_len],
             twiddle_re: twiddles.iter().map(|t| t.re).collect(),
             twiddle_im: twiddles.iter().map(|t| t.im).collect(),
-            pairs: SplitPairs {
-                lo_re: vec![0.0; m],
-                lo_im: vec![0.0; m],
-                hi_re: vec![0.0; m],
-                hi_im: vec![0.0; m],
-                hi_power: vec![0.0; m],
-            },
             inner,
         }
     }
@@ -176,17 +158,14 @@ impl RealMagnitudeFft {
             self.untangle(out);
         } else {
             for (m, c) in out.iter_mut().zip(&self.spectrum) {
-                *m = c.norm_sqr();
+                *m = c.norm_sqr().sqrt();
             }
-        }
-        // Squared norms first, square roots in one pass: a loop of only `sqrt` vectorizes.
-        for m in out.iter_mut() {
-            *m = m.sqrt();
         }
     }
 
-    /// The twiddle pass of an even-length real FFT, yielding squared magnitudes. Operation
-    /// for operation `realfft`'s, so each value is bit-identical to `realfft`'s `norm_sqr`.
+    /// The twiddle pass of an even-length real FFT, yielding magnitudes. Operation for
+    /// operation `realfft`'s, so each squared magnitude is bit-identical to `realfft`'s
+    /// `norm_sqr`; its square root is taken as soon as it is made, in the same pass.
     fn untangle(&mut self, out: &mut [f32]) {
         let half_len = self.spectrum.len();
         let (Some(&first), Some(last)) = (self.spectrum.first(), out.len().checked_sub(1)) else {
@@ -194,8 +173,8 @@ impl RealMagnitudeFft {
         };
         let dc = first.re + first.im;
         let nyquist = first.re - first.im;
-        out[0] = dc * dc;
-        out[last] = nyquist * nyquist;
+        out[0] = (dc * dc).sqrt();
+        out[last] = (nyquist * nyquist).sqrt();
         let m = self.twiddle_re.len();
         // Bins `1..=m` pair with bins `half_len − 1` down to `half_len − m`.
         let (Some(spec_lo), Some(spec_hi)) = (
@@ -204,55 +183,88 @@ impl RealMagnitudeFft {
         ) else {
             return;
         };
-        self.pairs.split(spec_lo, spec_hi);
         let (head, tail) = out.split_at_mut(half_len - m);
         let (Some(out_lo), Some(out_hi)) = (head.get_mut(1..=m), tail.get_mut(..m)) else {
             return;
         };
-        self.pairs
-            .twiddle(&self.twiddle_re, &self.twiddle_im, out_lo);
-        for (o, &p) in out_hi.iter_mut().rev().zip(&self.pairs.hi_power) {
-            *o = p;
-        }
+        let twiddles = (&self.twiddle_re[..m], &self.twiddle_im[..m]);
+        twiddle_magnitudes(spec_lo, spec_hi, twiddles, out_lo, out_hi);
         // With n / 2 even the middle bin pairs with itself and only its sign of `im` changes.
         if half_len.is_multiple_of(2) {
-            out[half_len / 2] = self.spectrum[half_len / 2].norm_sqr();
+            out[half_len / 2] = self.spectrum[half_len / 2].norm_sqr().sqrt();
         }
     }
 }
 
-impl SplitPairs {
-    /// Splits `lo[k]` and `hi[m − 1 − k]` into the plain arrays.
-    fn split(&mut self, lo: &[Complex32], hi: &[Complex32]) {
-        let dest = self
-            .lo_re
-            .iter_mut()
-            .zip(self.lo_im.iter_mut())
-            .zip(self.hi_re.iter_mut().zip(self.hi_im.iter_mut()));
-        for (((lr, li), (hr, hi_)), (a, b)) in dest.zip(lo.iter().zip(hi.iter().rev())) {
-            (*lr, *li, *hr, *hi_) = (a.re, a.im, b.re, b.im);
+/// `realfft`'s twiddle arithmetic for the bin pairs `(lo[k], hi[m − 1 − k])`, with twiddle
+/// `k`; the magnitudes go to `out_lo[k]` and `out_hi[m − 1 − k]`. All slices have length `m`.
+///
+/// Runs in blocks of [`TWIDDLE_BLOCK`] pairs: a block's bins are split into re and im arrays
+/// (the upper ones reversed), so the arithmetic, square roots included, vectorizes; a leftover
+/// tail goes one pair at a time through the same arithmetic.
+fn twiddle_magnitudes(
+    lo: &[Complex32],
+    hi: &[Complex32],
+    (tw_re, tw_im): (&[f32], &[f32]),
+    out_lo: &mut [f32],
+    out_hi: &mut [f32],
+) {
+    const B: usize = TWIDDLE_BLOCK;
+    let blocks = lo
+        .chunks_exact(B)
+        .zip(hi.rchunks_exact(B))
+        .zip(tw_re.chunks_exact(B).zip(tw_im.chunks_exact(B)))
+        .zip(out_lo.chunks_exact_mut(B).zip(out_hi.rchunks_exact_mut(B)));
+    for (((lo, hi), (tw_re, tw_im)), (out_lo, out_hi)) in blocks {
+        let (mut lo_re, mut lo_im, mut hi_re, mut hi_im) =
+            ([0.0f32; B], [0.0; B], [0.0; B], [0.0; B]);
+        for i in 0..B {
+            (lo_re[i], lo_im[i]) = (lo[i].re, lo[i].im);
+            (hi_re[i], hi_im[i]) = (hi[B - 1 - i].re, hi[B - 1 - i].im);
+        }
+        let (mut mag_lo, mut mag_hi) = ([0.0f32; B], [0.0f32; B]);
+        for i in 0..B {
+            let (p_lo, p_hi) = twiddle_pair(
+                (lo_re[i], lo_im[i]),
+                (hi_re[i], hi_im[i]),
+                (tw_re[i], tw_im[i]),
+            );
+            (mag_lo[i], mag_hi[i]) = (p_lo.sqrt(), p_hi.sqrt());
+        }
+        out_lo.copy_from_slice(&mag_lo);
+        for (o, &v) in out_hi.iter_mut().rev().zip(&mag_hi) {
+            *o = v;
         }
     }
+    let done = lo.len() - lo.len() % B;
+    let rest = lo.len() - done;
+    let tails = lo[done..]
+        .iter()
+        .zip(hi[..rest].iter().rev())
+        .zip(tw_re[done..].iter().zip(&tw_im[done..]))
+        .zip(
+            out_lo[done..]
+                .iter_mut()
+                .zip(out_hi[..rest].iter_mut().rev()),
+        );
+    for (((a, b), (&tr, &ti)), (o_lo, o_hi)) in tails {
+        let (p_lo, p_hi) = twiddle_pair((a.re, a.im), (b.re, b.im), (tr, ti));
+        (*o_lo, *o_hi) = (p_lo.sqrt(), p_hi.sqrt());
+    }
+}
 
-    /// `realfft`'s twiddle arithmetic on whole arrays; squared norms of the lower bins go to
-    /// `out_lo`, of the upper ones to `hi_power`.
-    fn twiddle(&mut self, tw_re: &[f32], tw_im: &[f32], out_lo: &mut [f32]) {
-        let m = out_lo.len();
-        let (lo_re, lo_im) = (&self.lo_re[..m], &self.lo_im[..m]);
-        let (hi_re, hi_im) = (&self.hi_re[..m], &self.hi_im[..m]);
-        let (tw_re, tw_im, hi_power) = (&tw_re[..m], &tw_im[..m], &mut self.hi_power[..m]);
-        for k in 0..m {
-            let (sum_re, sum_im) = (lo_re[k] + hi_re[k], lo_im[k] + hi_im[k]);
-            let (diff_re, diff_im) = (lo_re[k] - hi_re[k], lo_im[k] - hi_im[k]);
-            let twiddled_re = sum_im * tw_re[k] + diff_re * tw_im[k];
-            let twiddled_im = sum_im * tw_im[k] - diff_re * tw_re[k];
-            let (half_sum_re, half_diff_im) = (0.5 * sum_re, 0.5 * diff_im);
-            let (re_lo, im_lo) = (half_sum_re + twiddled_re, half_diff_im + twiddled_im);
-            let (re_hi, im_hi) = (half_sum_re - twiddled_re, twiddled_im - half_diff_im);
-            out_lo[k] = re_lo * re_lo + im_lo * im_lo;
-            hi_power[k] = re_hi * re_hi + im_hi * im_hi;
-        }
-    }
+/// Squared magnitudes of the bins `k` and `n/2 − k` of the real FFT from the complex bins
+/// `lo = Z[k]`, `hi = Z[n/2 − k]` and twiddle `k` (`realfft`'s arithmetic, in its order).
+#[inline(always)]
+fn twiddle_pair(lo: (f32, f32), hi: (f32, f32), tw: (f32, f32)) -> (f32, f32) {
+    let (sum_re, sum_im) = (lo.0 + hi.0, lo.1 + hi.1);
+    let (diff_re, diff_im) = (lo.0 - hi.0, lo.1 - hi.1);
+    let twiddled_re = sum_im * tw.0 + diff_re * tw.1;
+    let twiddled_im = sum_im * tw.1 - diff_re * tw.0;
+    let (half_sum_re, half_diff_im) = (0.5 * sum_re, 0.5 * diff_im);
+    let (re_lo, im_lo) = (half_sum_re + twiddled_re, half_diff_im + twiddled_im);
+    let (re_hi, im_hi) = (half_sum_re - twiddled_re, twiddled_im - half_diff_im);
+    (re_lo * re_lo + im_lo * im_lo, re_hi * re_hi + im_hi * im_hi)
 }
 
 /// A periodic Hann window (as `scipy.signal.get_window('hann', n)`).

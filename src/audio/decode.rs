@@ -55,6 +55,14 @@ pub(super) const MAX_CHANNELS: usize = 32;
 /// ```
 pub fn load_mono(path: &Path, target: SampleRate) -> Result<AudioBlock, AudioError> {
     if let Some((mono, rate)) = wav::read_plain_wav_mono(path) {
+        if rate == target {
+            // What the resampler's passthrough would give, without copying every sample.
+            return Ok(AudioBlock {
+                samples: mono,
+                sample_rate: target,
+                t0_secs: 0.0,
+            });
+        }
         let mut resampler = StreamResampler::new(rate, target)?;
         let expected = usize::try_from(resampler.output_len_for(mono.len() as u64)).unwrap_or(0);
         let mut samples = Vec::with_capacity(expected);

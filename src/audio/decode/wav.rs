@@ -33,8 +33,17 @@ pub(super) fn read_plain_wav_mono(path: &Path) -> Option<(Vec<f32>, SampleRate)>
     // hound leaves the cursor at the first sample of the data chunk.
     let data_start = usize::try_from(reader.into_inner().position()).ok()?;
     let interleaved = convert(bytes.get(data_start..)?, spec, declared)?;
-    if declared == 0 || declared % channels != 0 || interleaved.iter().any(|s| !s.is_finite()) {
+    if declared == 0 || declared % channels != 0 {
         return None;
+    }
+    // Integer samples are always finite; only float data can hold NaN or infinity.
+    let is_float = spec.sample_format == hound::SampleFormat::Float;
+    if is_float && interleaved.iter().any(|s| !s.is_finite()) {
+        return None;
+    }
+    if channels == 1 {
+        // Already mono: no downmix copy.
+        return Some((interleaved, rate));
     }
     let mut mono = Vec::with_capacity(declared / channels);
     downmix_into(&interleaved, channels, &mut mono);
@@ -47,19 +56,31 @@ pub(super) fn read_plain_wav_mono(path: &Path) -> Option<(Vec<f32>, SampleRate)>
 fn convert(data: &[u8], spec: hound::WavSpec, n_samples: usize) -> Option<Vec<f32>> {
     let width = usize::from(spec.bits_per_sample.div_ceil(8));
     let data = data.get(..n_samples.checked_mul(width)?)?;
-    let samples = data.chunks_exact(width);
+    // Each arm splits into arrays of its own constant width, so the conversion loop is
+    // specialised (and vectorized) for it; `chunks_exact` kept the width a run-time value and
+    // made a slow generic loop. `data` holds exactly `n_samples` samples: no remainder.
     let out = match (spec.sample_format, width) {
-        (hound::SampleFormat::Float, 4) => samples
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        (hound::SampleFormat::Float, 4) => data
+            .as_chunks::<4>()
+            .0
+            .iter()
+            .map(|&b| f32::from_le_bytes(b))
             .collect(),
-        (hound::SampleFormat::Int, 1) => {
-            samples.map(|b| (f32::from(b[0]) - 128.0) / 128.0).collect()
-        }
-        (hound::SampleFormat::Int, 2) => samples
-            .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32_768.0)
+        (hound::SampleFormat::Int, 1) => data
+            .iter()
+            .map(|&b| (f32::from(b) - 128.0) / 128.0)
             .collect(),
-        (hound::SampleFormat::Int, 4) => samples
-            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32 / 2_147_483_648.0)
+        (hound::SampleFormat::Int, 2) => data
+            .as_chunks::<2>()
+            .0
+            .iter()
+            .map(|&b| f32::from(i16::from_le_bytes(b)) / 32_768.0)
+            .collect(),
+        (hound::SampleFormat::Int, 4) => data
+            .as_chunks::<4>()
+            .0
+            .iter()
+            .map(|&b| i32::from_le_bytes(b) as f32 / 2_147_483_648.0)
             .collect(),
         _ => return None,
     };
