@@ -178,10 +178,13 @@ fn output_paths(files: &[PathBuf], dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// where it happens; the returned error only counts them.
 fn run_batch(files: &[PathBuf], dir: &Path, jobs: usize, job: &Job) -> anyhow::Result<()> {
     let outputs = output_paths(files, dir)?;
+    let order = largest_first(files);
     let next = AtomicUsize::new(0);
     let failed = AtomicUsize::new(0);
     let worker = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+            break;
+        };
         let (Some(audio), Some(out)) = (files.get(i), outputs.get(i)) else {
             break;
         };
@@ -204,6 +207,19 @@ fn run_batch(files: &[PathBuf], dir: &Path, jobs: usize, job: &Job) -> anyhow::R
         dir.display()
     );
     Ok(())
+}
+
+/// Indices of `files`, largest on disk first (ties in the given order). Handing out the long
+/// files first keeps one worker from finishing a big file alone while the others idle: on the
+/// 33-file benchmark one 45 s FLAC near the end of the list took a sixth of the wall time.
+fn largest_first(files: &[PathBuf]) -> Vec<usize> {
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .collect();
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    order
 }
 
 #[cfg(test)]
@@ -254,6 +270,17 @@ mod tests {
             let tempo = json["tempo_bpm"].as_f64().unwrap();
             assert!((tempo - 120.0).abs() < 3.0, "{name}: {tempo}");
         }
+    }
+
+    #[test]
+    fn big_files_are_handed_out_first_and_missing_ones_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let (short, long) = (dir.path().join("short.wav"), dir.path().join("long.wav"));
+        write_clicks(&short, 2);
+        write_clicks(&long, 6);
+        let missing = dir.path().join("missing.wav");
+        let files = vec![missing, short.clone(), long, short];
+        assert_eq!(largest_first(&files), vec![2, 1, 3, 0]);
     }
 
     #[test]
