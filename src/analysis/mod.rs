@@ -11,6 +11,7 @@
 pub mod chroma;
 pub mod downbeat;
 pub mod features;
+pub mod ln1p;
 pub mod mel;
 pub mod metrics;
 pub mod mfcc;

@@ -181,17 +181,16 @@ fn run_batch(files: &[PathBuf], dir: &Path, jobs: usize, job: &Job) -> anyhow::R
     let order = largest_first(files);
     let next = AtomicUsize::new(0);
     let failed = AtomicUsize::new(0);
-    let worker = || loop {
-        let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-            break;
-        };
-        let (Some(audio), Some(out)) = (files.get(i), outputs.get(i)) else {
-            break;
-        };
-        let result = track_file(audio, job).and_then(|g| write_grid(&g, Some(out)));
-        if let Err(err) = result {
-            tracing::error!("{err:#}");
-            failed.fetch_add(1, Ordering::Relaxed);
+    let worker = || {
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let (Some(audio), Some(out)) = (files.get(i), outputs.get(i)) else {
+                break;
+            };
+            let result = track_file(audio, job).and_then(|g| write_grid(&g, Some(out)));
+            if let Err(err) = result {
+                tracing::error!("{err:#}");
+                failed.fetch_add(1, Ordering::Relaxed);
+            }
         }
     };
     std::thread::scope(|scope| {
