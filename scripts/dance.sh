@@ -9,7 +9,7 @@ out="${1:-out/bundled}"
 
 scripts/setup.sh
 cargo build --release --locked --features full
-bin=target/release/dancebot
+bin="${CARGO_TARGET_DIR:-target}/release/dancebot"
 mkdir -p "$out"
 "$bin" synth --song bundled --out "$out/song.wav"
 "$bin" dance "$out/song.wav" --out "$out"
