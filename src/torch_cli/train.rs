@@ -38,6 +38,20 @@ pub(crate) fn command_line() -> String {
     args.join(" ")
 }
 
+/// Readies the progress bar for an epoch of `steps` steps.
+pub(crate) fn start_epoch(bar: &indicatif::ProgressBar, epoch: usize, steps: usize) {
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.reset();
+    bar.set_length(steps as u64);
+    bar.set_prefix(epoch.to_string());
+}
+
+/// Advances the progress bar by one step, showing `shown` (a few losses).
+pub(crate) fn step_done(bar: &indicatif::ProgressBar, shown: &[String]) {
+    bar.set_message(shown.join(" "));
+    bar.inc(1);
+}
+
 /// `name value, name value, …` of an epoch's mean losses.
 pub(crate) fn losses_line<N: std::fmt::Display>(
     losses: impl IntoIterator<Item = (N, f64)>,
@@ -63,7 +77,7 @@ mod choreo {
     use dancebot::neural::train::{Preset, TrainConfig};
     use rand::SeedableRng;
 
-    use super::{command_line, device, losses_line};
+    use super::{command_line, device, losses_line, start_epoch, step_done};
     use crate::cli::train::{ArchArg, ChoreoArgs, CorpusArgs, PresetArg};
 
     fn arch(a: ArchArg) -> Arch {
@@ -182,20 +196,14 @@ mod choreo {
 
     fn report(bar: &indicatif::ProgressBar, p: Progress<'_>) {
         match p {
-            Progress::EpochStart { epoch, steps } => {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                bar.reset();
-                bar.set_length(steps as u64);
-                bar.set_prefix(epoch.to_string());
-            }
+            Progress::EpochStart { epoch, steps } => start_epoch(bar, epoch, steps),
             Progress::Step { losses } => {
                 let shown: Vec<String> = losses
                     .iter()
                     .take(2)
                     .map(|(n, v)| format!("{n} {v:.4}"))
                     .collect();
-                bar.set_message(shown.join(" "));
-                bar.inc(1);
+                step_done(bar, &shown);
             }
             Progress::EpochEnd { row } => {
                 bar.finish_and_clear();

@@ -13,7 +13,7 @@ use dancebot::neural::corpus::{write_corpus, CorpusSong};
 use dancebot::render::character::dataset::write_pairs_dataset;
 use dancebot::render::character::CharacterStyle;
 
-use super::train::{command_line, device, losses_line};
+use super::train::{command_line, device, losses_line, start_epoch, step_done};
 use crate::cli::train::PresetArg;
 use crate::cli::train_avatar::{AvatarArgs, AvatarDataArgs};
 
@@ -117,20 +117,14 @@ pub fn avatar(args: AvatarArgs) -> anyhow::Result<()> {
 
 fn report(bar: &indicatif::ProgressBar, p: AvatarProgress<'_>) {
     match p {
-        AvatarProgress::EpochStart { epoch, steps } => {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.reset();
-            bar.set_length(steps as u64);
-            bar.set_prefix(epoch.to_string());
-        }
+        AvatarProgress::EpochStart { epoch, steps } => start_epoch(bar, epoch, steps),
         AvatarProgress::Step { losses } => {
             let shown: Vec<String> = losses
                 .iter()
                 .filter(|(n, _)| n == "g_l1" || n == "g_gan")
                 .map(|(n, v)| format!("{n} {v:.3}"))
                 .collect();
-            bar.set_message(shown.join(" "));
-            bar.inc(1);
+            step_done(bar, &shown);
         }
         AvatarProgress::EpochEnd { row } => {
             bar.finish_and_clear();
