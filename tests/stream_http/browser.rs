@@ -112,26 +112,37 @@ fn chromium_shows_the_dancing_character_on_the_page() {
     let out = tempfile::tempdir().unwrap();
     let shot = out.path().join("page.png");
     let size = (1000, 700);
-    screenshot(&browser, &format!("http://{addr}/"), &shot, size);
+    // The page paints the avatar when the first MJPEG part has arrived and the skeleton when
+    // the first event has; on a loaded machine the browser can shoot between the two. So up
+    // to three screenshots are taken, and one of them must show everything.
+    let mut seen = String::new();
+    let mut shown = false;
+    for _ in 0..3 {
+        screenshot(&browser, &format!("http://{addr}/"), &shot, size);
+        let img = image::open(&shot).unwrap().to_rgb8();
+        assert_eq!(img.dimensions(), size);
+        let count = |c: [u8; 3], tol: i32| img.pixels().filter(|p| near(p.0, c, tol)).count();
+        let (shirt, skin, wall) = (count(SHIRT, 30), count(SKIN, 30), count(WALL, 12));
+        // The skeleton view: OpenPose colours, more saturated than anything on the character.
+        let skeleton = img
+            .pixels()
+            .filter(|p| p.0.iter().max().unwrap() - p.0.iter().min().unwrap() > 200)
+            .count();
+        seen = format!("wall {wall}, shirt {shirt}, skin {skin}, skeleton {skeleton} pixels");
+        shown = wall > 20_000 && shirt > 1_000 && skin > 300 && skeleton > 300;
+        if shown {
+            break;
+        }
+    }
     stop.store(true, Ordering::SeqCst);
     player.join().unwrap();
     rt.block_on(server.shutdown()).unwrap();
-
-    let img = image::open(&shot).unwrap().to_rgb8();
-    assert_eq!(img.dimensions(), size);
-    let count = |c: [u8; 3], tol: i32| img.pixels().filter(|p| near(p.0, c, tol)).count();
-    let (shirt, skin, wall) = (count(SHIRT, 30), count(SKIN, 30), count(WALL, 12));
-    // The skeleton view: OpenPose colours, more saturated than anything on the character.
-    let skeleton = img
-        .pixels()
-        .filter(|p| p.0.iter().max().unwrap() - p.0.iter().min().unwrap() > 200)
-        .count();
-    if !(wall > 20_000 && shirt > 1_000 && skin > 300 && skeleton > 300) {
+    if !shown {
         let kept = std::env::temp_dir().join("dancebot-stream-page.png");
         let _ = std::fs::copy(&shot, &kept);
         panic!(
-            "the screenshot does not show the character and its skeleton: wall {wall}, shirt \
-             {shirt}, skin {skin}, skeleton {skeleton} pixels (screenshot copied to {})",
+            "the screenshot does not show the character and its skeleton: {seen} (last \
+             screenshot copied to {})",
             kept.display()
         );
     }
